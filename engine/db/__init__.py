@@ -1,0 +1,1 @@
+"""Persistence: the schema, connections and migrations. Only engine/ talks SQL."""

@@ -1,0 +1,50 @@
+"""Database engines for SQLite (embedded default) and PostgreSQL (production).
+
+SQLite runs in WAL mode with synchronous=NORMAL, a busy timeout and foreign keys on. Write
+transactions open with BEGIN IMMEDIATE so two writers queue for the lock up front instead of
+one failing late on a stale snapshot; read transactions stay deferred and never block writers.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+WRITE = "write"
+READ = "read"
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    if is_sqlite(url):
+        return _sqlite_engine(url, echo)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _sqlite_engine(url: str, echo: bool) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, echo=echo, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Take transaction control away from the sqlite3 module so BEGIN is ours to emit.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("alur_access", READ)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == WRITE else "BEGIN")
+
+    return engine

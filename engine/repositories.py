@@ -1,0 +1,176 @@
+"""Repositories: the only place that builds SQL. Each wraps the unit of work's connection."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.engine import Connection, Row
+
+from engine.db.tables import event, event_personal, human_task, instance, process_definition, timer
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+class _Repository:
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+
+class Definitions(_Repository):
+    _listed = [c for c in process_definition.c if c.name not in ("bpmn_xml", "spec_json")]
+
+    def by_sha(self, process_key: str, sha256: str) -> Row | None:
+        q = select(*self._listed).where(process_definition.c.process_key == process_key,
+                                        process_definition.c.sha256 == sha256)
+        return self.c.execute(q).first()
+
+    def next_version(self, process_key: str) -> int:
+        q = select(func.max(process_definition.c.version)).where(process_definition.c.process_key == process_key)
+        return (self.c.execute(q).scalar() or 0) + 1
+
+    def add(self, **values) -> int:
+        return self.c.execute(insert(process_definition).values(**values)).inserted_primary_key[0]
+
+    def get(self, definition_id: int) -> Row | None:
+        return self.c.execute(select(*self._listed).where(process_definition.c.id == definition_id)).first()
+
+    def latest_published(self, process_key: str) -> Row | None:
+        q = (select(*self._listed)
+             .where(process_definition.c.process_key == process_key, process_definition.c.status == "published")
+             .order_by(process_definition.c.version.desc()).limit(1))
+        return self.c.execute(q).first()
+
+    def all(self) -> list[Row]:
+        q = select(*self._listed).order_by(process_definition.c.process_key, process_definition.c.version)
+        return list(self.c.execute(q))
+
+    def spec_json(self, definition_id: int) -> str:
+        return self.c.execute(select(process_definition.c.spec_json)
+                              .where(process_definition.c.id == definition_id)).scalar_one()
+
+    def bpmn_xml(self, definition_id: int) -> str:
+        return self.c.execute(select(process_definition.c.bpmn_xml)
+                              .where(process_definition.c.id == definition_id)).scalar_one()
+
+
+class Instances(_Repository):
+    def add(self, **values) -> int:
+        return self.c.execute(insert(instance).values(**values)).inserted_primary_key[0]
+
+    def get(self, instance_id: int) -> Row | None:
+        return self.c.execute(select(instance).where(instance.c.id == instance_id)).first()
+
+    def by_ticket(self, ticket_code: str) -> Row | None:
+        return self.c.execute(select(instance).where(instance.c.ticket_code == ticket_code)).first()
+
+    def ticket_exists(self, ticket_code: str) -> bool:
+        return self.c.execute(select(instance.c.id).where(instance.c.ticket_code == ticket_code)).first() is not None
+
+    def save(self, instance_id: int, expected_revision: int, **values) -> bool:
+        """Write only if nobody else wrote since we read: False means a lost race."""
+        q = (update(instance)
+             .where(instance.c.id == instance_id, instance.c.revision == expected_revision)
+             .values(revision=expected_revision + 1, **values))
+        return self.c.execute(q).rowcount == 1
+
+    def list(self, *, status: str | None = None, limit: int = 50) -> list[Row]:
+        cols = [c for c in instance.c if c.name != "state_json"]
+        q = select(*cols).order_by(instance.c.id.desc()).limit(limit)
+        if status:
+            q = q.where(instance.c.status == status)
+        return list(self.c.execute(q))
+
+
+class Tasks(_Repository):
+    def get(self, task_id: str) -> Row | None:
+        return self.c.execute(select(human_task).where(human_task.c.id == task_id)).first()
+
+    def add_many(self, rows: list[dict]) -> None:
+        if rows:
+            self.c.execute(insert(human_task), rows)
+
+    def claim(self, task_id: str, user: str, now: datetime) -> bool:
+        q = (update(human_task)
+             .where(human_task.c.id == task_id, human_task.c.state == "ready", human_task.c.claimed_by.is_(None))
+             .values(claimed_by=user, claimed_at=now))
+        return self.c.execute(q).rowcount == 1
+
+    def release(self, task_id: str, user: str) -> bool:
+        q = (update(human_task)
+             .where(human_task.c.id == task_id, human_task.c.state == "ready", human_task.c.claimed_by == user)
+             .values(claimed_by=None, claimed_at=None))
+        return self.c.execute(q).rowcount == 1
+
+    def mark_completed(self, task_id: str, user: str, now: datetime) -> bool:
+        q = (update(human_task).where(human_task.c.id == task_id, human_task.c.state == "ready")
+             .values(state="completed", completed_at=now, completed_by=user, draft_json=None))
+        return self.c.execute(q).rowcount == 1
+
+    def mark_cancelled(self, task_ids: list[str], now: datetime) -> None:
+        if task_ids:
+            self.c.execute(update(human_task).where(human_task.c.id.in_(task_ids), human_task.c.state == "ready")
+                           .values(state="cancelled", completed_at=now))
+
+    def inbox(self, roles: list[str], user: str, *, include_others_claims: bool = True,
+              sop_step: int | None = None, limit: int = 200) -> list[Row]:
+        q = (select(human_task, instance.c.ticket_code, instance.c.display_name)
+             .join(instance, instance.c.id == human_task.c.instance_id)
+             .where(human_task.c.state == "ready", human_task.c.role.in_(roles))
+             .order_by(human_task.c.created_at).limit(limit))
+        if not include_others_claims:
+            q = q.where(or_(human_task.c.claimed_by.is_(None), human_task.c.claimed_by == user))
+        if sop_step is not None:
+            q = q.where(human_task.c.sop_step == sop_step)
+        return list(self.c.execute(q))
+
+    def of_instance(self, instance_id: int) -> list[Row]:
+        q = select(human_task).where(human_task.c.instance_id == instance_id).order_by(human_task.c.created_at)
+        return list(self.c.execute(q))
+
+
+class Events(_Repository):
+    def add(self, values: dict, personal: dict | None) -> int:
+        event_id = self.c.execute(insert(event).values(**values)).inserted_primary_key[0]
+        if personal is not None:
+            self.c.execute(insert(event_personal).values(event_id=event_id, **personal))
+        return event_id
+
+    def of_instance(self, instance_id: int) -> list[Row]:
+        q = (select(event, event_personal.c.salt, event_personal.c.data_json.label("personal_json"))
+             .outerjoin(event_personal, event_personal.c.event_id == event.c.id)
+             .where(event.c.instance_id == instance_id).order_by(event.c.seq, event.c.id))
+        return list(self.c.execute(q))
+
+
+class Timers(_Repository):
+    def add_many(self, rows: list[dict]) -> None:
+        if rows:
+            self.c.execute(insert(timer), rows)
+
+    def deactivate(self, instance_id: int, task_ids: list[str], fired_at: datetime | None) -> None:
+        if task_ids:
+            self.c.execute(update(timer).where(timer.c.instance_id == instance_id, timer.c.task_id.in_(task_ids),
+                                               timer.c.active.is_(True))
+                           .values(active=False, fired_at=fired_at))
+
+    def reschedule(self, instance_id: int, due_by_task: dict[str, datetime]) -> None:
+        for task_id, due_at in due_by_task.items():
+            self.c.execute(update(timer).where(timer.c.instance_id == instance_id, timer.c.task_id == task_id)
+                           .values(active=True, due_at=due_at, fired_at=None))
+
+    def next_due(self) -> datetime | None:
+        return utc(self.c.execute(select(func.min(timer.c.due_at)).where(timer.c.active.is_(True))).scalar())
+
+    def lock_one_due(self, now: datetime) -> Row | None:
+        """The earliest due timer no other worker holds; SKIP LOCKED lets PostgreSQL workers share."""
+        q = (select(timer).where(and_(timer.c.active.is_(True), timer.c.due_at <= now))
+             .order_by(timer.c.due_at).limit(1).with_for_update(skip_locked=True))
+        return self.c.execute(q).first()
+
+    def of_instance(self, instance_id: int) -> list[Row]:
+        return list(self.c.execute(select(timer).where(timer.c.instance_id == instance_id)))

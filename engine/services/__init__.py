@@ -1,0 +1,1 @@
+"""Use cases, one module per concern; each takes the context and owns its transaction."""

@@ -1,0 +1,126 @@
+"""The inbox and the verbs on a task: claim, release, complete, save a draft.
+
+Role checks run here, on the server side of every entry point: a task belongs to the role of
+its lane, and nobody outside that role can see, claim or complete it.
+"""
+from __future__ import annotations
+
+from engine.case import Actor, Case
+from engine.context import EngineContext
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.repositories import utc
+from engine.views import CompletionResult, TaskItem
+
+
+def inbox(ctx: EngineContext, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
+          limit: int = 200) -> list[TaskItem]:
+    roles = sorted(actor.roles)
+    if not roles:
+        return []
+    with ctx.uow(write=False) as uow:
+        rows = uow.tasks.inbox(roles, actor.name, include_others_claims=not mine_only, sop_step=sop_step,
+                               limit=limit)
+    return [to_item(r, r.ticket_code, r.display_name) for r in rows]
+
+
+def get_task(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
+    with ctx.uow(write=False) as uow:
+        row = _authorised(uow, actor, task_id)
+        case = uow.instances.get(row.instance_id)
+    return to_item(row, case.ticket_code, case.display_name)
+
+
+def claim(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
+    now = ctx.clock()
+    with ctx.uow(write=True) as uow:
+        row = _authorised(uow, actor, task_id)
+        _must_be_ready(row)
+        if row.claimed_by == actor.name:
+            return get_task_in(uow, row.id)
+        if not uow.tasks.claim(task_id, actor.name, now):
+            raise Conflict(f"Tugas ini sudah diambil oleh {row.claimed_by}.")
+        case = Case.load(uow, row.instance_id, ctx.compiled, now)
+        case.record("task.claimed", actor, task_row=row)
+        case.save_events_only()
+        item = get_task_in(uow, row.id)
+        uow.commit()
+    return item
+
+
+def release(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
+    now = ctx.clock()
+    with ctx.uow(write=True) as uow:
+        row = _authorised(uow, actor, task_id)
+        _must_be_ready(row)
+        if row.claimed_by != actor.name:
+            raise Conflict("Anda tidak sedang memegang tugas ini." if row.claimed_by is None
+                           else f"Tugas ini dipegang oleh {row.claimed_by}, bukan Anda.")
+        uow.tasks.release(task_id, actor.name)
+        case = Case.load(uow, row.instance_id, ctx.compiled, now)
+        case.record("task.released", actor, task_row=row)
+        case.save_events_only()
+        item = get_task_in(uow, row.id)
+        uow.commit()
+    return item
+
+
+def complete(ctx: EngineContext, actor: Actor, task_id: str, data: dict) -> CompletionResult:
+    now = ctx.clock()
+    with ctx.uow(write=True) as uow:
+        row = _authorised(uow, actor, task_id)
+        result = complete_in(ctx, uow, actor, row, data, now)
+        uow.commit()
+    return result
+
+
+def complete_in(ctx: EngineContext, uow, actor: Actor, row, data: dict, now) -> CompletionResult:
+    """Validate, then complete, inside the caller's transaction. Invalid data writes nothing."""
+    _must_be_ready(row)
+    if row.claimed_by is not None and row.claimed_by != actor.name:
+        raise Conflict(f"Tugas ini sedang dikerjakan oleh {row.claimed_by}.")
+    case = Case.load(uow, row.instance_id, ctx.compiled, now)
+    form = ctx.pinned_forms(case.definition).get(row.form_key)
+    if not isinstance(data, dict):
+        raise InvalidData({"_form": "Data formulir harus berupa objek JSON."})
+    checked = form.validate(data)
+    if not checked.ok:
+        raise InvalidData(checked.errors)
+    case.complete_task(row, checked.data, form.personal_fields, actor)
+    case.save()
+    return CompletionResult(instance_id=row.instance_id, status=case.status, outcome=case.outcome,
+                            ready=ready_items(uow, row.instance_id))
+
+
+def ready_items(uow, instance_id: int) -> list[TaskItem]:
+    case = uow.instances.get(instance_id)
+    return [to_item(t, case.ticket_code, case.display_name)
+            for t in uow.tasks.of_instance(instance_id) if t.state == "ready"]
+
+
+def get_task_in(uow, task_id: str) -> TaskItem:
+    row = uow.tasks.get(task_id)
+    case = uow.instances.get(row.instance_id)
+    return to_item(row, case.ticket_code, case.display_name)
+
+
+def _authorised(uow, actor: Actor, task_id: str):
+    row = uow.tasks.get(str(task_id))
+    # Same answer for "no such task" and "not your lane", so ids cannot be probed.
+    if row is None or not actor.has_role(row.role):
+        raise NotFound("Tugas tidak ditemukan atau bukan untuk peran Anda.")
+    return row
+
+
+def _must_be_ready(row) -> None:
+    if row.state == "completed":
+        raise Conflict(f"Tugas ini sudah diselesaikan oleh {row.completed_by}.")
+    if row.state != "ready":
+        raise Conflict("Tugas ini sudah tidak aktif.")
+
+
+def to_item(row, ticket_code: str, display_name: str | None) -> TaskItem:
+    return TaskItem(
+        id=row.id, instance_id=row.instance_id, ticket_code=ticket_code, display_name=display_name,
+        bpmn_id=row.bpmn_id, name=row.name, lane_id=row.lane_id, role=row.role, sop_step=row.sop_step,
+        form_key=row.form_key, state=row.state, claimed_by=row.claimed_by, created_at=utc(row.created_at),
+        due_at=utc(row.due_at), completed_at=utc(row.completed_at), completed_by=row.completed_by)

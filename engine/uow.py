@@ -1,0 +1,34 @@
+"""Unit of work: one database transaction per use case, committed explicitly or rolled back."""
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from engine.db.connect import READ, WRITE
+from engine.repositories import Definitions, Events, Instances, Tasks, Timers
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine, *, write: bool):
+        self._engine = engine.execution_options(alur_access=WRITE if write else READ)
+        self.connection = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        conn = self.connection
+        self.definitions = Definitions(conn)
+        self.instances = Instances(conn)
+        self.tasks = Tasks(conn)
+        self.events = Events(conn)
+        self.timers = Timers(conn)
+        return self
+
+    def commit(self) -> None:
+        self._transaction.commit()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            if self._transaction.is_active:
+                self._transaction.rollback()
+        finally:
+            self.connection.close()
