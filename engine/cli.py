@@ -244,6 +244,26 @@ def worker_cmd(state, once):
         stop.set()
 
 
+_EXIT_CODES = {Conflict: 3}
+_PREFIX = {InvalidData: "Ditolak", Conflict: "Konflik", Rejected: None}
+
+
+def _report(error: AlurError, as_json: bool) -> None:
+    if as_json:
+        body = {"error": error.code, "message": error.message}
+        if isinstance(error, InvalidData):
+            body["errors"] = error.errors
+        if isinstance(error, Rejected):
+            body["problems"] = [str(p) for p in error.problems]
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    prefix = _PREFIX.get(type(error), "Ditolak")
+    click.echo(f"{prefix}: {error.message}" if prefix else error.message, err=True)
+    if isinstance(error, InvalidData):
+        for field, message in error.errors.items():
+            click.echo(f"  {field}: {message}", err=True)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)
@@ -252,21 +272,9 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except InvalidData as error:
-        click.echo(f"Ditolak: {error.message}", err=True)
-        for field, message in error.errors.items():
-            click.echo(f"  {field}: {message}", err=True)
-        sys.exit(1)
-    except Rejected as error:
-        click.echo(error.message, err=True)
-        sys.exit(1)
-    except Conflict as error:
-        click.echo(f"Konflik: {error.message}", err=True)
-        sys.exit(3)
     except AlurError as error:
-        click.echo(f"Ditolak: {error.message}", err=True)
-        sys.exit(1)
-
+        _report(error, "--json" in sys.argv[1:])
+        sys.exit(_EXIT_CODES.get(type(error), 1))
 
 if __name__ == "__main__":
     main()

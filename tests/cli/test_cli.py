@@ -45,6 +45,9 @@ def test_an_operator_works_a_case_from_the_command_line(run, tmp_path):
     invalid = run("complete", task_id, "--as", "budi", "--role", "upp_unit_kerja",
                   "--data", '{"dumas_ditemukan": "ya"}', expect=1)
     assert "ringkasan_verifikasi: Wajib diisi." in invalid.stderr
+    as_json = json.loads(run("--json", "complete", task_id, "--as", "budi", "--role", "upp_unit_kerja",
+                             "--data", '{"dumas_ditemukan": "ya"}', expect=1).stdout)
+    assert as_json["error"] == "invalid_data" and as_json["errors"]["ringkasan_verifikasi"] == "Wajib diisi."
 
     data_file = tmp_path / "verifikasi.json"
     data_file.write_text(json.dumps(VERIFIKASI))
