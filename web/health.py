@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 
 blueprint = Blueprint("health", __name__)
+STATUS_LABELS = {"draft": "draf", "published": "terbit", "retired": "ditarik"}
 
 
 def alur():
@@ -18,4 +19,4 @@ def health():
 
 @blueprint.get("/")
 def processes():
-    return render_template("processes.html", definitions=alur().definitions())
+    return render_template("processes.html", definitions=alur().definitions(), status_labels=STATUS_LABELS)

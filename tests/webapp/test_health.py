@@ -23,5 +23,5 @@ def test_landing_page_lists_the_process_its_version_and_lanes(client):
     assert "Pelayanan Pengaduan Masyarakat" in page and "OT.01.02-056-056.De.5" in page
     for lane in ("Masyarakat", "UPP Kementerian", "UPP Unit Kerja", "Sesdep"):
         assert f"<li>{lane} — peran" in page
-    assert "Versi</dt><dd>1 (published)" in page
+    assert "Versi</dt><dd>1 (terbit)" in page
     assert "10 menit" in page  # step 7's Waktu
