@@ -114,3 +114,11 @@ def test_the_hash_chain_detects_tampering(alur, attack, expected):
     report = alur.verify(instance_id)
     assert not report.intact
     assert any(b.startswith(expected) for b in report.breaks), report.breaks
+
+
+def test_altered_personal_data_is_caught_by_its_digest(alur):
+    instance_id, _ = started_case(alur)
+    with alur.ctx.db.begin() as connection:
+        connection.execute(text("update event_personal set data_json = :d"), {"d": '{"nik": "3171011501900002"}'})
+    report = alur.verify(instance_id)
+    assert any(b.startswith("event #3: altered: its personal data") for b in report.breaks), report.breaks
