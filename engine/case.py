@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from engine import runtime
+from engine.caches import CompiledCache, WorkflowCache
 from engine.errors import Conflict, NotFound
 from engine.ledger import ChainedContent, new_salt, personal_digest
 from engine.uow import UnitOfWork
@@ -42,8 +43,12 @@ class _PendingEvent:
 
 
 class Case:
-    def __init__(self, uow: UnitOfWork, row, definition, compiled: runtime.CompiledProcess, now: datetime):
+    def __init__(self, uow: UnitOfWork, row, definition, compiled: runtime.CompiledProcess, now: datetime,
+                 workflows: WorkflowCache | None = None):
         self.uow, self.row, self.definition, self.compiled, self.now = uow, row, definition, compiled, now
+        self._workflows = workflows
+        self._saved: tuple[int, str] | None = None  # (revision, chain head) this unit of work wrote
+        self._state_saved = False
         self.steps: dict = definition.steps_json
         self._workflow = None
         self._events: list[_PendingEvent] = []
@@ -51,21 +56,29 @@ class Case:
         self._timers_before: dict[str, datetime] = {}
         self._completed: set[str] = set()
         self._changes: dict = {}
+        self._inbox_added: list[dict] = []
+        self._inbox_carried: set[str] = set()
 
     # -- loading --------------------------------------------------------------------------
     @classmethod
-    def load(cls, uow: UnitOfWork, instance_id: int, compiled_cache: runtime.CompiledCache, now: datetime) -> "Case":
-        row = uow.instances.get(instance_id)
+    def load(cls, uow: UnitOfWork, instance_id: int, compiled_cache: CompiledCache, now: datetime,
+             *, row=None) -> "Case":
+        """`row`: the instance row when the caller already read it in this unit of work."""
+        if row is None or row.id != instance_id:
+            row = uow.instances.get(instance_id)
         if row is None:
             raise NotFound("Kasus tidak ditemukan.")
-        definition = uow.definitions.get(row.definition_id)
+        definition = compiled_cache.definition(row.definition_id, lambda: uow.definitions.get(row.definition_id))
         compiled = compiled_cache.get(definition.id, lambda: uow.definitions.spec_json(definition.id))
-        return cls(uow, row, definition, compiled, now)
+        return cls(uow, row, definition, compiled, now, workflows=compiled_cache.workflows)
 
     @property
     def workflow(self):
         if self._workflow is None:
-            self._workflow = runtime.load_state(self.row.state_json, self.compiled)
+            cached = None
+            if self._workflows is not None:
+                cached = self._workflows.take(self.row.id, self.row.revision, self.row.event_head)
+            self._workflow = cached if cached is not None else runtime.load_state(self.row.state_json, self.compiled)
             self._snapshot()
         return self._workflow
 
@@ -84,6 +97,16 @@ class Case:
     @property
     def outcome(self) -> str | None:
         return self._changes.get("outcome", self.row.outcome)
+
+    @property
+    def display_name(self) -> str | None:
+        return self._changes.get("display_name", self.row.display_name)
+
+    def ready_rows_if_all_new(self) -> list[dict] | None:
+        """After `save`: the inbox rows it created, when they are all of the case's ready tasks
+        (none was already ready before and still is), so a caller can answer without reading
+        them back; None when some ready task was carried over (its row may have a claimant)."""
+        return None if self._inbox_carried else list(self._inbox_added)
 
     # -- acting ---------------------------------------------------------------------------
     def record(self, kind: str, actor: Actor, *, task_row=None, data: dict | None = None,
@@ -133,6 +156,7 @@ class Case:
             event_seq=seq, event_head=head, updated_at=self.now, **self._changes)
         if not saved:
             raise Conflict("Kasus ini baru saja diubah oleh pengguna lain; muat ulang dan coba lagi.")
+        self._saved, self._state_saved = (self.row.revision + 1, head), True
 
     def save_events_only(self) -> None:
         """For changes that touch the inbox but not the workflow (claim, release, errors)."""
@@ -140,6 +164,17 @@ class Case:
         if not self.uow.instances.save(self.row.id, self.row.revision, event_seq=seq, event_head=head,
                                        updated_at=self.now, **self._changes):
             raise Conflict("Kasus ini baru saja diubah oleh pengguna lain; muat ulang dan coba lagi.")
+        self._saved = (self.row.revision + 1, head)
+
+    def keep_after_commit(self) -> None:
+        """Call only once the unit of work has committed: the next use case on this case in this
+        process may then reuse the workflow instead of deserializing it (see WorkflowCache)."""
+        if self._workflows is None or self._saved is None:
+            return
+        if self._state_saved:
+            self._workflows.put(self.row.id, *self._saved, self._workflow)
+        elif self._workflow is None:  # the state was not even read: a cached copy is still current
+            self._workflows.advance(self.row.id, (self.row.revision, self.row.event_head), self._saved)
 
     def _sync_inbox(self, workflow) -> None:
         ready_now = {str(t.id): t for t in runtime.ready_user_tasks(workflow)}
@@ -158,6 +193,8 @@ class Case:
                 lane_id=step["lane_id"], data={"name": step["name"], "sop_step": step["sop_step"],
                                                "role": step["role"], "due_at": row["due_at"].isoformat()}))
         self.uow.tasks.add_many(new_rows)
+        self._inbox_added = new_rows
+        self._inbox_carried = set(ready_now) - {row["id"] for row in new_rows}
         for task_id in gone:
             self._events.append(_PendingEvent(kind="task.cancelled", actor=SYSTEM.name, task_id=task_id))
 

@@ -8,7 +8,7 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
-from engine.runtime import CompiledCache
+from engine.caches import CompiledCache
 from engine.settings import Settings
 from engine.uow import UnitOfWork
 from forms import FormCatalog

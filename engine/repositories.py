@@ -1,11 +1,20 @@
-"""Repositories: the only place that builds SQL. Each wraps the unit of work's connection."""
+"""Repositories: the only place that builds SQL. Each wraps the unit of work's connection.
+
+The statements on a task completion's path are built once, at import, with bound parameters:
+SQLAlchemy then finds their compiled form in its cache without rebuilding the statement and its
+cache key on every call (that rebuilding cost more than the SQL itself). On SQLite the hottest of
+them also skip SQLAlchemy's per-execution bookkeeping (engine/db/prepared.py); PostgreSQL runs
+them through SQLAlchemy as usual.
+"""
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
+from engine.db.prepared import Prepared, PreparedSelect
 from engine.db.tables import event, event_personal, human_task, instance, process_definition, timer
 
 
@@ -58,12 +67,52 @@ class Definitions(_Repository):
                               .where(process_definition.c.id == definition_id)).scalar_one()
 
 
+# Prebuilt statements. Parameters named b_* are the WHERE values; for the UPDATEs without
+# .values(), SQLAlchemy builds the SET clause from the other keys given at execution.
+_INSTANCE_BY_ID = select(instance).where(instance.c.id == bindparam("b_id"))
+_INSTANCE_SAVE = Prepared(update(instance).where(instance.c.id == bindparam("b_id"),
+                                                  instance.c.revision == bindparam("b_revision")))
+_INSERT_INSTANCE = insert(instance)
+_TASK_BY_ID = select(human_task).where(human_task.c.id == bindparam("b_id"))
+_TASK_WITH_CASE = PreparedSelect(select(human_task, *[c.label(f"case__{c.name}") for c in instance.c])
+                                   .join(instance, instance.c.id == human_task.c.instance_id)
+                                   .where(human_task.c.id == bindparam("b_id")))
+_TASK_COLUMNS = len(human_task.c)
+CaseRow = namedtuple("CaseRow", [c.name for c in instance.c])
+CaseRow.__doc__ = "An instance row read together with one of its tasks (the same columns as Instances.get)."
+_INSERT_TASKS = Prepared(insert(human_task))
+_TASK_COMPLETE = Prepared(
+    update(human_task).where(human_task.c.id == bindparam("b_id"), human_task.c.state == "ready")
+    .values(state="completed", completed_at=bindparam("b_now"), completed_by=bindparam("b_user"), draft_json=None))
+_TASK_CLAIM = Prepared(update(human_task)
+                         .where(human_task.c.id == bindparam("b_id"), human_task.c.state == "ready",
+                                human_task.c.claimed_by.is_(None))
+                         .values(claimed_by=bindparam("b_user"), claimed_at=bindparam("b_now")))
+_TASK_RELEASE = Prepared(update(human_task)
+                           .where(human_task.c.id == bindparam("b_id"), human_task.c.state == "ready",
+                                  human_task.c.claimed_by == bindparam("b_user"))
+                           .values(claimed_by=None, claimed_at=None))
+_TASKS_CANCEL = (update(human_task)
+                 .where(human_task.c.id.in_(bindparam("b_ids", expanding=True)), human_task.c.state == "ready")
+                 .values(state="cancelled", completed_at=bindparam("b_now")))
+_TASKS_OF_INSTANCE = (select(human_task).where(human_task.c.instance_id == bindparam("b_instance_id"))
+                      .order_by(human_task.c.created_at))
+_INSERT_EVENT = Prepared(insert(event))
+_INSERT_EVENT_PERSONAL = Prepared(insert(event_personal))
+_INSERT_TIMERS = insert(timer)
+_TIMERS_DEACTIVATE = (update(timer)
+                      .where(timer.c.instance_id == bindparam("b_instance_id"),
+                             timer.c.task_id.in_(bindparam("b_task_ids", expanding=True)),
+                             timer.c.active.is_(True))
+                      .values(active=False, fired_at=bindparam("b_fired_at")))
+
+
 class Instances(_Repository):
     def add(self, **values) -> int:
-        return self.c.execute(insert(instance).values(**values)).inserted_primary_key[0]
+        return self.c.execute(_INSERT_INSTANCE, values).inserted_primary_key[0]
 
     def get(self, instance_id: int) -> Row | None:
-        return self.c.execute(select(instance).where(instance.c.id == instance_id)).first()
+        return self.c.execute(_INSTANCE_BY_ID, {"b_id": instance_id}).first()
 
     def by_ticket(self, ticket_code: str) -> Row | None:
         return self.c.execute(select(instance).where(instance.c.ticket_code == ticket_code)).first()
@@ -73,10 +122,8 @@ class Instances(_Repository):
 
     def save(self, instance_id: int, expected_revision: int, **values) -> bool:
         """Write only if nobody else wrote since we read: False means a lost race."""
-        q = (update(instance)
-             .where(instance.c.id == instance_id, instance.c.revision == expected_revision)
-             .values(revision=expected_revision + 1, **values))
-        return self.c.execute(q).rowcount == 1
+        values.update(b_id=instance_id, b_revision=expected_revision, revision=expected_revision + 1)
+        return _INSTANCE_SAVE.rowcount(self.c, values) == 1
 
     def list(self, *, status: str | None = None, limit: int = 50) -> list[Row]:
         cols = [c for c in instance.c if c.name != "state_json"]
@@ -88,33 +135,31 @@ class Instances(_Repository):
 
 class Tasks(_Repository):
     def get(self, task_id: str) -> Row | None:
-        return self.c.execute(select(human_task).where(human_task.c.id == task_id)).first()
+        return self.c.execute(_TASK_BY_ID, {"b_id": task_id}).first()
+
+    def get_with_case(self, task_id: str) -> tuple[Row, CaseRow] | tuple[None, None]:
+        """The task and its case in one round trip (what a completion reads first)."""
+        row = _TASK_WITH_CASE.first(self.c, {"b_id": task_id})
+        if row is None:
+            return None, None
+        return row, CaseRow(*row[_TASK_COLUMNS:])
 
     def add_many(self, rows: list[dict]) -> None:
         if rows:
-            self.c.execute(insert(human_task), rows)
+            _INSERT_TASKS.insert_many(self.c, rows)
 
     def claim(self, task_id: str, user: str, now: datetime) -> bool:
-        q = (update(human_task)
-             .where(human_task.c.id == task_id, human_task.c.state == "ready", human_task.c.claimed_by.is_(None))
-             .values(claimed_by=user, claimed_at=now))
-        return self.c.execute(q).rowcount == 1
+        return _TASK_CLAIM.rowcount(self.c, {"b_id": task_id, "b_user": user, "b_now": now}) == 1
 
     def release(self, task_id: str, user: str) -> bool:
-        q = (update(human_task)
-             .where(human_task.c.id == task_id, human_task.c.state == "ready", human_task.c.claimed_by == user)
-             .values(claimed_by=None, claimed_at=None))
-        return self.c.execute(q).rowcount == 1
+        return _TASK_RELEASE.rowcount(self.c, {"b_id": task_id, "b_user": user}) == 1
 
     def mark_completed(self, task_id: str, user: str, now: datetime) -> bool:
-        q = (update(human_task).where(human_task.c.id == task_id, human_task.c.state == "ready")
-             .values(state="completed", completed_at=now, completed_by=user, draft_json=None))
-        return self.c.execute(q).rowcount == 1
+        return _TASK_COMPLETE.rowcount(self.c, {"b_id": task_id, "b_now": now, "b_user": user}) == 1
 
     def mark_cancelled(self, task_ids: list[str], now: datetime) -> None:
         if task_ids:
-            self.c.execute(update(human_task).where(human_task.c.id.in_(task_ids), human_task.c.state == "ready")
-                           .values(state="cancelled", completed_at=now))
+            self.c.execute(_TASKS_CANCEL, {"b_ids": list(task_ids), "b_now": now})
 
     def inbox(self, roles: list[str], user: str, *, include_others_claims: bool = True,
               sop_step: int | None = None, limit: int = 200) -> list[Row]:
@@ -129,15 +174,14 @@ class Tasks(_Repository):
         return list(self.c.execute(q))
 
     def of_instance(self, instance_id: int) -> list[Row]:
-        q = select(human_task).where(human_task.c.instance_id == instance_id).order_by(human_task.c.created_at)
-        return list(self.c.execute(q))
+        return list(self.c.execute(_TASKS_OF_INSTANCE, {"b_instance_id": instance_id}))
 
 
 class Events(_Repository):
     def add(self, values: dict, personal: dict | None) -> int:
-        event_id = self.c.execute(insert(event).values(**values)).inserted_primary_key[0]
+        event_id = _INSERT_EVENT.insert(self.c, values)
         if personal is not None:
-            self.c.execute(insert(event_personal).values(event_id=event_id, **personal))
+            _INSERT_EVENT_PERSONAL.insert(self.c, {"event_id": event_id, **personal})
         return event_id
 
     def of_instance(self, instance_id: int) -> list[Row]:
@@ -150,13 +194,12 @@ class Events(_Repository):
 class Timers(_Repository):
     def add_many(self, rows: list[dict]) -> None:
         if rows:
-            self.c.execute(insert(timer), rows)
+            self.c.execute(_INSERT_TIMERS, rows)
 
     def deactivate(self, instance_id: int, task_ids: list[str], fired_at: datetime | None) -> None:
         if task_ids:
-            self.c.execute(update(timer).where(timer.c.instance_id == instance_id, timer.c.task_id.in_(task_ids),
-                                               timer.c.active.is_(True))
-                           .values(active=False, fired_at=fired_at))
+            self.c.execute(_TIMERS_DEACTIVATE, {"b_instance_id": instance_id, "b_task_ids": list(task_ids),
+                                                "b_fired_at": fired_at})
 
     def reschedule(self, instance_id: int, due_by_task: dict[str, datetime]) -> None:
         for task_id, due_at in due_by_task.items():

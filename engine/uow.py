@@ -14,7 +14,11 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self.connection = self._engine.connect()
-        self._transaction = self.connection.begin()
+        try:
+            self._transaction = self.connection.begin()
+        except Exception:  # BEGIN timed out on a locked SQLite, say: give the connection back
+            self.connection.close()
+            raise
         conn = self.connection
         self.definitions = Definitions(conn)
         self.instances = Instances(conn)

@@ -6,9 +6,10 @@ one failing late on a stale snapshot; read transactions stay deferred and never 
 """
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
 WRITE = "write"
@@ -45,6 +46,14 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         mode = connection.get_execution_options().get("alur_access", READ)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == WRITE else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if mode == WRITE else "BEGIN"
+        # Straight on the sqlite3 connection: the same statement without a trip through
+        # SQLAlchemy's execution machinery (about 14 us of a completion's ~0.7 ms). A failure
+        # (say, "database is locked" after the busy timeout) is wrapped as SQLAlchemy would.
+        dbapi_connection = connection.connection.dbapi_connection
+        try:
+            dbapi_connection.execute(statement)
+        except sqlite3.Error as error:
+            raise exc.DBAPIError.instance(statement, (), error, sqlite3.Error, dialect=connection.dialect) from error
 
     return engine

@@ -56,9 +56,10 @@ def _start_once(ctx, process_key, actor, first_task_data) -> StartResult:
         case.save()
         if first_task_data is not None:
             first = _first_ready_for(uow, instance_id, actor)
-            task_service.complete_in(ctx, uow, actor, first, first_task_data, now)
+            _, case = task_service.complete_in(ctx, uow, actor, first, first_task_data, now)
         ready = task_service.ready_items(uow, instance_id)
         uow.commit()
+    case.keep_after_commit()
     return StartResult(instance_id=instance_id, ticket_code=ticket, definition_version=definition.version,
                        ready=ready)
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from engine import runtime
+from engine.state_codec import spec_to_json
 from engine.bpmn import DefinitionRejected, inspect_definition
 from engine.case import Actor
 from engine.context import EngineContext
@@ -33,7 +33,7 @@ def deploy(ctx: EngineContext, xml: bytes, actor: Actor, *, change_note: str = "
         values = dict(
             process_key=inspected.process_id, version=uow.definitions.next_version(inspected.process_id),
             sha256=inspected.sha256, name=inspected.name, status="published",
-            bpmn_xml=xml.decode("utf-8"), spec_json=runtime.spec_to_json(inspected.spec, inspected.subprocess_specs),
+            bpmn_xml=xml.decode("utf-8"), spec_json=spec_to_json(inspected.spec, inspected.subprocess_specs),
             steps_json={bpmn_id: _step_dict(step) for bpmn_id, step in inspected.steps.items()},
             lanes_json=[{"id": lane.id, "name": lane.name, "role": lane.role} for lane in inspected.lanes],
             sop_header_json=inspected.sop_header,

@@ -5,6 +5,9 @@ its lane, and nobody outside that role can see, claim or complete it.
 """
 from __future__ import annotations
 
+from datetime import timezone
+from types import SimpleNamespace
+
 from engine.case import Actor, Case
 from engine.context import EngineContext
 from engine.errors import Conflict, InvalidData, NotFound
@@ -44,6 +47,7 @@ def claim(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
         case.save_events_only()
         item = get_task_in(uow, row.id)
         uow.commit()
+    case.keep_after_commit()
     return item
 
 
@@ -61,24 +65,30 @@ def release(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
         case.save_events_only()
         item = get_task_in(uow, row.id)
         uow.commit()
+    case.keep_after_commit()
     return item
 
 
 def complete(ctx: EngineContext, actor: Actor, task_id: str, data: dict) -> CompletionResult:
     now = ctx.clock()
     with ctx.uow(write=True) as uow:
-        row = _authorised(uow, actor, task_id)
-        result = complete_in(ctx, uow, actor, row, data, now)
+        row, case_row = uow.tasks.get_with_case(str(task_id))
+        _check_role(row, actor)
+        result, case = complete_in(ctx, uow, actor, row, data, now, case_row=case_row)
         uow.commit()
+    case.keep_after_commit()
     return result
 
 
-def complete_in(ctx: EngineContext, uow, actor: Actor, row, data: dict, now) -> CompletionResult:
-    """Validate, then complete, inside the caller's transaction. Invalid data writes nothing."""
+def complete_in(ctx: EngineContext, uow, actor: Actor, row, data: dict, now,
+                case_row=None) -> tuple[CompletionResult, Case]:
+    """Validate, then complete, inside the caller's transaction; invalid data writes nothing.
+    Hands back the Case too: once the caller has committed, `case.keep_after_commit()` lets the
+    next use case on it skip deserializing the workflow."""
     _must_be_ready(row)
     if row.claimed_by is not None and row.claimed_by != actor.name:
         raise Conflict(f"Tugas ini sedang dikerjakan oleh {row.claimed_by}.")
-    case = Case.load(uow, row.instance_id, ctx.compiled, now)
+    case = Case.load(uow, row.instance_id, ctx.compiled, now, row=case_row)
     form = ctx.pinned_forms(case.definition).get(row.form_key)
     if not isinstance(data, dict):
         raise InvalidData({"_form": "Data formulir harus berupa objek JSON."})
@@ -87,14 +97,29 @@ def complete_in(ctx: EngineContext, uow, actor: Actor, row, data: dict, now) -> 
         raise InvalidData(checked.errors)
     case.complete_task(row, checked.data, form.personal_fields, actor)
     case.save()
-    return CompletionResult(instance_id=row.instance_id, status=case.status, outcome=case.outcome,
-                            ready=ready_items(uow, row.instance_id))
+    added = case.ready_rows_if_all_new()
+    if added is None:
+        ready = ready_items(uow, row.instance_id)
+    else:  # the rows this save inserted are all there is: no need to read them back
+        ready = [to_item(_new_row(r), case.row.ticket_code, case.display_name) for r in added]
+    return CompletionResult(instance_id=row.instance_id, status=case.status, outcome=case.outcome, ready=ready), case
 
 
 def ready_items(uow, instance_id: int) -> list[TaskItem]:
     case = uow.instances.get(instance_id)
     return [to_item(t, case.ticket_code, case.display_name)
             for t in uow.tasks.of_instance(instance_id) if t.state == "ready"]
+
+
+def _new_row(values: dict) -> SimpleNamespace:
+    """An inbox row just inserted, as it reads back (times in UTC, nobody's claim yet)."""
+    return SimpleNamespace(**{**values, "created_at": _as_utc(values["created_at"]),
+                              "due_at": _as_utc(values["due_at"])},
+                           claimed_by=None, completed_at=None, completed_by=None)
+
+
+def _as_utc(moment):
+    return utc(moment).astimezone(timezone.utc)
 
 
 def get_task_in(uow, task_id: str) -> TaskItem:
@@ -104,7 +129,10 @@ def get_task_in(uow, task_id: str) -> TaskItem:
 
 
 def _authorised(uow, actor: Actor, task_id: str):
-    row = uow.tasks.get(str(task_id))
+    return _check_role(uow.tasks.get(str(task_id)), actor)
+
+
+def _check_role(row, actor: Actor):
     # Same answer for "no such task" and "not your lane", so ids cannot be probed.
     if row is None or not actor.has_role(row.role):
         raise NotFound("Tugas tidak ditemukan atau bukan untuk peran Anda.")

@@ -1,0 +1,17 @@
+"""`make bench` keeps working: a tiny run must finish and end with the ratio line. Nothing is
+timed or compared here; the figures themselves are for people to read."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_the_benchmark_runs_and_ends_with_the_ratio_line():
+    done = subprocess.run([sys.executable, "-m", "tests.bench", "--rounds", "1", "--instances", "5",
+                           "--memory-cases", "0"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"completion cost vs raw engine: \d+\.\dx", done.stdout.strip().splitlines()[-1])
+    assert "Where a persisted completion's time goes" in done.stdout
