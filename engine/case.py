@@ -137,9 +137,6 @@ class Case:
     def fire_timers(self) -> None:
         runtime.fire_due_timers(self.workflow)
 
-    def set_changes(self, **values) -> None:
-        self._changes.update(values)
-
     # -- saving ---------------------------------------------------------------------------
     def save(self) -> None:
         workflow = self.workflow

@@ -62,10 +62,6 @@ class Definitions(_Repository):
         return self.c.execute(select(process_definition.c.spec_json)
                               .where(process_definition.c.id == definition_id)).scalar_one()
 
-    def bpmn_xml(self, definition_id: int) -> str:
-        return self.c.execute(select(process_definition.c.bpmn_xml)
-                              .where(process_definition.c.id == definition_id)).scalar_one()
-
 
 # Prebuilt statements. Parameters named b_* are the WHERE values; for the UPDATEs without
 # .values(), SQLAlchemy builds the SET clause from the other keys given at execution.
@@ -125,12 +121,6 @@ class Instances(_Repository):
         values.update(b_id=instance_id, b_revision=expected_revision, revision=expected_revision + 1)
         return _INSTANCE_SAVE.rowcount(self.c, values) == 1
 
-    def list(self, *, status: str | None = None, limit: int = 50) -> list[Row]:
-        cols = [c for c in instance.c if c.name != "state_json"]
-        q = select(*cols).order_by(instance.c.id.desc()).limit(limit)
-        if status:
-            q = q.where(instance.c.status == status)
-        return list(self.c.execute(q))
 
 
 class Tasks(_Repository):
