@@ -21,6 +21,13 @@ from engine.facade import Alur
 from engine.settings import Settings
 
 DEFAULT_PROCESS = "pelayanan_pengaduan"
+# Words for people; --json keeps the stable English codes for scripts.
+LABELS = {"running": "berjalan", "completed": "selesai", "error": "galat", "ready": "siap",
+          "cancelled": "dibatalkan"}
+
+
+def _label(code: str) -> str:
+    return LABELS.get(code, code)
 
 
 class _State:
@@ -187,7 +194,8 @@ def release_cmd(state, task_id, user, roles):
 def complete_cmd(state, task_id, user, roles, data):
     """Selesaikan tugas dengan data formulir (divalidasi lebih dulu)."""
     result = state.alur.complete(_actor(user, roles), task_id, _load_data(data))
-    text = [f"Selesai. Kasus #{result.instance_id}: {result.status}" + (f" ({result.outcome})" if result.outcome else "")]
+    text = [f"Selesai. Kasus #{result.instance_id}: {_label(result.status)}"
+            + (f" ({result.outcome})" if result.outcome else "")]
     text += [f"  siap: [{t.id}] langkah {t.sop_step} {t.name} ({t.role})" for t in result.ready]
     _emit(state, result, "\n".join(text))
 
@@ -201,10 +209,11 @@ def show_cmd(state, case, user, roles):
     """Tampilkan kasus (nomor atau kode tiket) beserta riwayatnya."""
     key = {"instance_id": int(case)} if case.isdigit() else {"ticket_code": case}
     view = state.alur.case(_actor(user, roles), **key)
-    lines = [f"Kasus #{view.id} tiket {view.ticket_code} — {view.status}" + (f" ({view.outcome})" if view.outcome else ""),
+    lines = [f"Kasus #{view.id} tiket {view.ticket_code} — {_label(view.status)}"
+             + (f" ({view.outcome})" if view.outcome else ""),
              f"  proses {view.process_key} v{view.definition_version}, dimulai {_local(view.started_at)} oleh {view.started_by}",
              "  Tugas:"]
-    lines += [f"    langkah {t.sop_step} {t.name}: {t.state}" + (f" oleh {t.completed_by}" if t.completed_by else "")
+    lines += [f"    langkah {t.sop_step} {t.name}: {_label(t.state)}" + (f" oleh {t.completed_by}" if t.completed_by else "")
               for t in view.tasks]
     lines.append("  Riwayat:")
     lines += [f"    #{e.seq} {_local(e.occurred_at)} {e.kind} {e.bpmn_id or ''} oleh {e.actor}" for e in view.events]
