@@ -25,6 +25,11 @@ def deploy(ctx: EngineContext, xml: bytes, actor: Actor, *, change_note: str = "
                                        max_bytes=ctx.settings.max_bpmn_bytes)
     except DefinitionRejected as rejected:
         raise Rejected(rejected.problems) from None
+    try:
+        text = xml.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rejected([f"{inspected.process_id}: berkas BPMN harus disimpan dalam pengodean UTF-8; "
+                        "simpan ulang dari modeler sebagai UTF-8."]) from None
     used_forms = {step.form_key for step in inspected.steps.values()}
     with ctx.uow(write=True) as uow:
         existing = uow.definitions.by_sha(inspected.process_id, inspected.sha256)
@@ -33,7 +38,7 @@ def deploy(ctx: EngineContext, xml: bytes, actor: Actor, *, change_note: str = "
         values = dict(
             process_key=inspected.process_id, version=uow.definitions.next_version(inspected.process_id),
             sha256=inspected.sha256, name=inspected.name, status="published",
-            bpmn_xml=xml.decode("utf-8"), spec_json=spec_to_json(inspected.spec, inspected.subprocess_specs),
+            bpmn_xml=text, spec_json=spec_to_json(inspected.spec, inspected.subprocess_specs),
             steps_json={bpmn_id: _step_dict(step) for bpmn_id, step in inspected.steps.items()},
             lanes_json=[{"id": lane.id, "name": lane.name, "role": lane.role} for lane in inspected.lanes],
             sop_header_json=inspected.sop_header,

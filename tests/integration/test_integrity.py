@@ -77,6 +77,13 @@ def test_refused_deploy_changes_nothing(alur):
         alur.deploy(SOP.read_bytes(), UPP_KEMENTERIAN)
 
 
+def test_a_valid_bpmn_in_another_encoding_is_refused_clearly(alur):
+    utf16 = SOP.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    with pytest.raises(Rejected, match="UTF-8"):
+        alur.deploy(utf16, PROCESS_OWNER)
+    assert len(alur.definitions()) == 1
+
+
 def test_the_event_log_refuses_updates_and_deletes(alur):
     instance_id, _ = started_case(alur)
     for statement in ("update event set actor = 'x'", "delete from event"):
