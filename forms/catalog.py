@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from .coercion import coerce_data
 from .definition import FORMAT_CHECKER, WIDGETS, FormDefinitionError, check_definition
-from .validation import ValidationResult, option_pairs, validate_data
+from .validation import ValidationResult, checking_schema, option_pairs, validate_data
 
 __all__ = [
     "SCHEMA_DIR",
@@ -93,13 +93,13 @@ class Form:
             n for n, p in props.items() if p.get("x-personal") is True
         )
         self.required_fields: frozenset[str] = frozenset(schema.get("required", []))
-        self._validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self._validator = Draft202012Validator(checking_schema(schema), format_checker=FORMAT_CHECKER)
 
     def __repr__(self) -> str:
         return f"Form({self.key!r}, langkah {self.sop_step})"
 
     def validate(self, data: Mapping[str, Any]) -> ValidationResult:
-        return validate_data(self._validator, data)
+        return validate_data(self._validator, data, self.schema)
 
     def coerce(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         return coerce_data(self.schema, raw)

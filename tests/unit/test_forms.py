@@ -512,3 +512,27 @@ def test_forms_imports_no_engine_web_or_orm():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_checking_schema_gives_the_verdicts_of_the_form_as_written():
+    """Choice lists run as enums for speed; for every choice field of every form, each offered
+    value and a few outsiders must be judged exactly as the oneOf-of-consts schema judges them."""
+    from forms.definition import FORMAT_CHECKER
+    from forms.validation import checking_schema, option_pairs
+
+    catalog = FormCatalog(SCHEMA_DIR)
+    checked = 0
+    for key in catalog.keys():
+        schema = catalog.get(key).schema
+        as_written = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        fast = Draft202012Validator(checking_schema(schema), format_checker=FORMAT_CHECKER)
+        for name, prop in schema["properties"].items():
+            values = [value for value, _ in option_pairs(prop)]
+            if not values:
+                continue
+            for candidate in [*values, 0, 5, True, "x", None, 1.0]:
+                doc = {name: candidate}
+                verdict = lambda v: sorted(e.path[0] for e in v.iter_errors(doc) if e.path)
+                assert verdict(fast) == verdict(as_written), (key, name, candidate)
+                checked += 1
+    assert checked > 100
