@@ -1,4 +1,4 @@
-"""The inbox and the verbs on a task: claim, release, complete, save a draft.
+"""The inbox and the verbs on a task: claim, release, complete.
 
 Role checks run here, on the server side of every entry point: a task belongs to the role of
 its lane, and nobody outside that role can see, claim or complete it.
@@ -41,12 +41,9 @@ def claim(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
         if row.claimed_by == actor.name:
             return get_task_in(uow, row.id)
         if not uow.tasks.claim(task_id, actor.name, now):
-            raise Conflict(f"Tugas ini sudah diambil oleh {row.claimed_by}.")
-        case = Case.load(uow, row.instance_id, ctx.compiled, now)
-        case.record("task.claimed", actor, task_row=row)
-        case.save_events_only()
-        item = get_task_in(uow, row.id)
-        uow.commit()
+            # Lost to a claim committed after our read: name the holder as it stands now.
+            raise Conflict(f"Tugas ini sudah diambil oleh {uow.tasks.get(task_id).claimed_by or 'pengguna lain'}.")
+        item, case = _record_on_case(ctx, uow, actor, row, "task.claimed", now)
     case.keep_after_commit()
     return item
 
@@ -60,13 +57,19 @@ def release(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
             raise Conflict("Anda tidak sedang memegang tugas ini." if row.claimed_by is None
                            else f"Tugas ini dipegang oleh {row.claimed_by}, bukan Anda.")
         uow.tasks.release(task_id, actor.name)
-        case = Case.load(uow, row.instance_id, ctx.compiled, now)
-        case.record("task.released", actor, task_row=row)
-        case.save_events_only()
-        item = get_task_in(uow, row.id)
-        uow.commit()
+        item, case = _record_on_case(ctx, uow, actor, row, "task.released", now)
     case.keep_after_commit()
     return item
+
+
+def _record_on_case(ctx: EngineContext, uow, actor: Actor, row, kind: str, now) -> tuple[TaskItem, Case]:
+    """Chain the event of a claim or release onto its case and commit; the workflow is untouched."""
+    case = Case.load(uow, row.instance_id, ctx.compiled, now)
+    case.record(kind, actor, task_row=row)
+    case.save_events_only()
+    item = get_task_in(uow, row.id)
+    uow.commit()
+    return item, case
 
 
 def complete(ctx: EngineContext, actor: Actor, task_id: str, data: dict) -> CompletionResult:
