@@ -113,8 +113,6 @@ class Instances(_Repository):
     def by_ticket(self, ticket_code: str) -> Row | None:
         return self.c.execute(select(instance).where(instance.c.ticket_code == ticket_code)).first()
 
-    def ticket_exists(self, ticket_code: str) -> bool:
-        return self.c.execute(select(instance.c.id).where(instance.c.ticket_code == ticket_code)).first() is not None
 
     def save(self, instance_id: int, expected_revision: int, **values) -> bool:
         """Write only if nobody else wrote since we read: False means a lost race."""

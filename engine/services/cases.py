@@ -7,6 +7,7 @@ from engine import runtime
 from engine.case import Actor, Case
 from engine.context import EngineContext
 from engine.errors import Forbidden, NotFound
+from engine.repositories import utc
 from engine.ledger import GENESIS
 from engine.services import tasks as task_service
 from engine.tickets import new_ticket_code, normalise_ticket_code
@@ -40,9 +41,7 @@ def _start_once(ctx, process_key, actor, first_task_data) -> StartResult:
         if definition is None:
             raise NotFound(f"Proses '{process_key}' belum dipasang.")
         compiled = ctx.compiled.get(definition.id, lambda: uow.definitions.spec_json(definition.id))
-        ticket = new_ticket_code()
-        while uow.instances.ticket_exists(ticket):
-            ticket = new_ticket_code()
+        ticket = new_ticket_code()  # a collision (~2^-49) fails the insert; start() draws again
         workflow = runtime.new_workflow(compiled)
         instance_id = uow.instances.add(
             definition_id=definition.id, ticket_code=ticket, status="running", state_json="{}", revision=0,
@@ -85,8 +84,8 @@ def get_case(ctx: EngineContext, actor: Actor, *, instance_id: int | None = None
     return CaseView(
         id=row.id, ticket_code=row.ticket_code, status=row.status, outcome=row.outcome,
         display_name=row.display_name, process_key=definition.process_key, definition_version=definition.version,
-        definition_id=definition.id, started_by=row.started_by, started_at=row.started_at,
-        updated_at=row.updated_at, completed_at=row.completed_at, revision=row.revision,
+        definition_id=definition.id, started_by=row.started_by, started_at=utc(row.started_at),
+        updated_at=utc(row.updated_at), completed_at=utc(row.completed_at), revision=row.revision,
         data=dict(workflow.last_task.data) if workflow.last_task is not None else {},
         tasks=tasks, events=events)
 
@@ -104,6 +103,6 @@ def _find(uow, instance_id, ticket_code):
 
 
 def to_record(row) -> EventRecord:
-    return EventRecord(seq=row.seq, occurred_at=row.occurred_at, actor=row.actor, kind=row.kind,
+    return EventRecord(seq=row.seq, occurred_at=utc(row.occurred_at), actor=row.actor, kind=row.kind,
                        task_id=row.task_id, bpmn_id=row.bpmn_id, lane_id=row.lane_id, data=row.data_json,
                        personal=row.personal_json, hash=row.hash)

@@ -9,6 +9,7 @@ from engine.state_codec import spec_to_json
 from engine.bpmn import DefinitionRejected, inspect_definition
 from engine.case import Actor
 from engine.context import EngineContext
+from engine.repositories import utc
 from engine.errors import Conflict, Forbidden, NotFound, Rejected
 from engine.views import DefinitionInfo
 
@@ -89,5 +90,5 @@ def _step_dict(step) -> dict:
 def _info(row, newly_deployed: bool = False) -> DefinitionInfo:
     return DefinitionInfo(
         id=row.id, process_key=row.process_key, version=row.version, sha256=row.sha256, name=row.name,
-        status=row.status, created_by=row.created_by, created_at=row.created_at, change_note=row.change_note,
+        status=row.status, created_by=row.created_by, created_at=utc(row.created_at), change_note=row.change_note,
         lanes=row.lanes_json, steps=row.steps_json, sop_header=row.sop_header_json, newly_deployed=newly_deployed)
