@@ -1,10 +1,10 @@
 """Read a case's history and verify its hash chain."""
 from __future__ import annotations
 
+from engine.case import Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden, NotFound
 from engine.ledger import ChainBreak, ChainedContent, StoredEvent, personal_digest, verify_chain
-from engine.case import Actor
 from engine.services.cases import STAFF_ROLES, to_record
 from engine.views import EventRecord, VerifyReport
 

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
-from engine.state_codec import spec_to_json
 from engine.bpmn import DefinitionRejected, inspect_definition
 from engine.case import Actor
 from engine.context import EngineContext
-from engine.repositories import utc
 from engine.errors import Conflict, Forbidden, NotFound, Rejected
+from engine.repositories import utc
+from engine.state_codec import spec_to_json
 from engine.views import DefinitionInfo
 
 DEPLOYER_ROLES = {"process_owner", "admin"}
