@@ -101,15 +101,27 @@ def cli(ctx, database, as_json):
 
 @cli.command("init")
 @click.option("--deploy/--no-deploy", default=True, help="Pasang proses dari processes/ juga.")
+@click.option("--demo/--no-demo", default=True, help="Buat akun demo (satu per peran) bila belum ada.")
 @click.pass_obj
-def init_cmd(state, deploy):
-    """Siapkan basis data (migrasi Alembic) dan pasang proses bawaan."""
+def init_cmd(state, deploy, demo):
+    """Siapkan basis data (migrasi Alembic), pasang proses bawaan dan buat akun demo."""
     state.alur.init_db()
     deployed = state.alur.deploy_shipped() if deploy else []
     lines = ["Basis data siap."] + [
         f"{d.process_key} v{d.version} {'dipasang' if d.newly_deployed else 'sudah ada'} ({d.sha256[:12]})"
         for d in deployed]
-    _emit(state, {"deployed": deployed}, "\n".join(lines))
+    # The passwords exist in clear only here: printed once with click.echo, never logged or stored.
+    created = state.alur.ensure_demo_accounts() if demo else []
+    if created:
+        lines += ["", "Akun demo (dicetak sekali saja; simpan sekarang):",
+                  f"  {'nama pengguna':<22} {'peran':<16} kata sandi"]
+        lines += [f"  {username:<22} {', '.join(sorted(roles)):<16} {password}"
+                  for username, password, roles in created]
+    elif demo:
+        lines.append("Akun demo sudah ada; kata sandinya tidak dicetak lagi. "
+                     "Atur ulang bila lupa: alur users reset-password demo.admin")
+    demo_accounts = [{"username": u, "password": p, "roles": sorted(r)} for u, p, r in created]
+    _emit(state, {"deployed": deployed, "demo_accounts": demo_accounts}, "\n".join(lines))
 
 
 @cli.command("deploy")
@@ -284,6 +296,9 @@ def main() -> None:
     except AlurError as error:
         _report(error, "--json" in sys.argv[1:])
         sys.exit(_EXIT_CODES.get(type(error), 1))
+
+# The account commands live in their own module; importing it registers them on `cli`.
+from engine import cli_accounts  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

@@ -52,3 +52,21 @@ def describe_error(error: BaseException) -> str:
     """One line for the audit log: the kind of failure and the engine's words, no task data."""
     text = str(error).splitlines()[0] if str(error) else ""
     return f"{type(error).__name__}: {text}"[:500]
+
+
+class LoginRefused(AlurError):
+    """Wrong username or password, an inactive account, or one locked after repeated failures.
+    The message never says which of username or password was wrong."""
+    code = "login_refused"
+
+    def __init__(self, message: str, locked_until=None):
+        super().__init__(message)
+        self.locked_until = locked_until
+
+
+class PasswordPolicy(AlurError):
+    code = "password_policy"
+
+    def __init__(self, problems: list[str]):
+        super().__init__("Kata sandi tidak memenuhi kebijakan: " + "; ".join(problems))
+        self.problems = list(problems)

@@ -15,10 +15,10 @@ from engine.context import EngineContext, utcnow
 from engine.db.connect import make_engine
 from engine.db.migrate import upgrade
 from engine.errors import AlurError, EngineFailure, describe_error
-from engine.services import audit, cases, definitions, tasks, timers
+from engine.services import accounts, audit, cases, definitions, drafts, privacy, public, tasks, timers
 from engine.settings import Settings
-from engine.views import (CaseView, CompletionResult, DefinitionInfo, EventRecord, StartResult, TaskItem,
-                          VerifyReport)
+from engine.views import (ApiTokenInfo, CaseView, CompletionResult, DefinitionInfo, EventRecord, PublicStatus,
+                          StartResult, TaskDetail, TaskItem, UserInfo, VerifyReport)
 
 
 class Alur:
@@ -57,25 +57,114 @@ class Alur:
     def latest_definition(self, process_key: str) -> DefinitionInfo:
         return definitions.latest(self.ctx, process_key)
 
+    def definition(self, definition_id: int) -> DefinitionInfo:
+        return definitions.get(self.ctx, definition_id)
+
+    def definition_xml(self, actor: Actor, definition_id: int) -> str:
+        """The BPMN of one version (staff only): what the case page's diagram draws."""
+        return definitions.xml(self.ctx, actor, definition_id)
+
+    # -- accounts ---------------------------------------------------------------------------
+    def authenticate(self, username: str, password: str) -> Actor:
+        """The actor for a correct login; LoginRefused (with locked_until when locked) otherwise."""
+        return accounts.authenticate(self.ctx, username, password)
+
+    def actor_for_user(self, username: str) -> Actor | None:
+        """The actor of an active account, roles read afresh (a session's every request)."""
+        return accounts.actor_for_user(self.ctx, username)
+
+    def password_problems(self, password: str, *, username: str = "") -> list[str]:
+        return accounts.password_problems(password, username=username)
+
+    def users(self, actor: Actor) -> list[UserInfo]:
+        return accounts.list_users(self.ctx, actor)
+
+    def user(self, actor: Actor, username: str) -> UserInfo:
+        return accounts.get_user(self.ctx, actor, username)
+
+    def create_user(self, actor: Actor, username: str, full_name: str, roles: set[str], password: str) -> UserInfo:
+        return accounts.create_user(self.ctx, actor, username, full_name, roles, password)
+
+    def update_user(self, actor: Actor, username: str, *, full_name: str | None = None,
+                    roles: set[str] | None = None, active: bool | None = None) -> UserInfo:
+        return accounts.update_user(self.ctx, actor, username, full_name=full_name, roles=roles, active=active)
+
+    def reset_password(self, actor: Actor, username: str, new_password: str) -> UserInfo:
+        return accounts.reset_password(self.ctx, actor, username, new_password)
+
+    def change_password(self, actor: Actor, old_password: str, new_password: str) -> None:
+        accounts.change_password(self.ctx, actor, old_password, new_password)
+
+    def ensure_demo_accounts(self) -> list[tuple[str, str, frozenset[str]]]:
+        """One demo account per role; (username, password, roles) of those created just now."""
+        return accounts.ensure_demo_accounts(self.ctx)
+
+    def create_api_token(self, actor: Actor, name: str) -> tuple[ApiTokenInfo, str]:
+        """A new token for the actor's own account; the plain token is returned this once only."""
+        return accounts.create_api_token(self.ctx, actor, name)
+
+    def api_tokens(self, actor: Actor) -> list[ApiTokenInfo]:
+        return accounts.list_api_tokens(self.ctx, actor)
+
+    def revoke_api_token(self, actor: Actor, token_id: int) -> None:
+        accounts.revoke_api_token(self.ctx, actor, token_id)
+
+    def actor_for_token(self, token: str) -> Actor | None:
+        return accounts.actor_for_token(self.ctx, token)
+
     # -- cases ----------------------------------------------------------------------------
     def start(self, process_key: str, actor: Actor, *, first_task_data: dict | None = None) -> StartResult:
         return cases.start(self.ctx, process_key, actor, first_task_data=first_task_data)
 
+    def start_form(self, process_key: str):
+        """The forms.Form a new case opens with (its first step's, newest published version)."""
+        return cases.start_form(self.ctx, process_key)
+
+    def case_forms(self, actor: Actor, instance_id: int) -> dict:
+        """{form key: forms.Form} pinned by the case's version: labels for its recorded data (staff)."""
+        return cases.case_forms(self.ctx, actor, instance_id)
+
     def case(self, actor: Actor, *, instance_id: int | None = None, ticket_code: str | None = None) -> CaseView:
-        return cases.get_case(self.ctx, actor, instance_id=instance_id, ticket_code=ticket_code)
+        """A case with its tasks and events; personal fields masked unless the actor's role needs them."""
+        return privacy.mask_case(self.ctx, cases.get_case(self.ctx, actor, instance_id=instance_id,
+                                                          ticket_code=ticket_code), actor)
 
     def history(self, actor: Actor, instance_id: int) -> list[EventRecord]:
-        return audit.history(self.ctx, actor, instance_id)
+        return privacy.mask_events(self.ctx, audit.history(self.ctx, actor, instance_id), actor, instance_id)
+
+    # -- the visitor, by ticket code (no account) -------------------------------------------
+    def track(self, ticket_code: str) -> PublicStatus:
+        """The public status of one case; NotFound for an unknown or malformed code."""
+        return public.track(self.ctx, ticket_code)
+
+    def visitor_task(self, ticket_code: str, form_key: str) -> TaskDetail:
+        """The Masyarakat-lane task of this case open now with this form (check-in, survey);
+        NotFound if the case has no such task open (for instance the survey was already sent)."""
+        return public.visitor_task(self.ctx, ticket_code, form_key)
+
+    def visitor_complete(self, ticket_code: str, form_key: str, data: dict) -> CompletionResult:
+        return public.visitor_complete(self.ctx, ticket_code, form_key, data)
 
     def verify(self, instance_id: int) -> VerifyReport:
         return audit.verify(self.ctx, instance_id)
 
     # -- tasks ----------------------------------------------------------------------------
-    def inbox(self, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False) -> list[TaskItem]:
-        return tasks.inbox(self.ctx, actor, sop_step=sop_step, mine_only=mine_only)
+    def inbox(self, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
+              status: str | None = None, search: str | None = None, limit: int = 200) -> list[TaskItem]:
+        """Open tasks of the actor's lanes. status: None (all), 'unclaimed', 'mine', 'others';
+        search: part of a ticket code or of the visitor's name."""
+        return tasks.inbox(self.ctx, actor, sop_step=sop_step, mine_only=mine_only, status=status, search=search,
+                           limit=limit)
 
     def task(self, actor: Actor, task_id: str) -> TaskItem:
         return tasks.get_task(self.ctx, actor, task_id)
+
+    def task_detail(self, actor: Actor, task_id: str) -> TaskDetail:
+        return drafts.task_detail(self.ctx, actor, task_id)
+
+    def save_draft(self, actor: Actor, task_id: str, raw: dict) -> TaskItem:
+        """Keep unfinished form input on the task (claiming it if nobody holds it); not validated."""
+        return drafts.save_draft(self.ctx, actor, task_id, raw)
 
     def claim(self, actor: Actor, task_id: str) -> TaskItem:
         return tasks.claim(self.ctx, actor, task_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, false, func, insert, null, or_, select, update
 from sqlalchemy.engine import Connection, Row
 
 from engine.db.prepared import Prepared, PreparedSelect
@@ -62,6 +62,10 @@ class Definitions(_Repository):
         return self.c.execute(select(process_definition.c.spec_json)
                               .where(process_definition.c.id == definition_id)).scalar_one()
 
+    def bpmn_xml(self, definition_id: int) -> str | None:
+        return self.c.execute(select(process_definition.c.bpmn_xml)
+                              .where(process_definition.c.id == definition_id)).scalar()
+
 
 # Prebuilt statements. Parameters named b_* are the WHERE values; for the UPDATEs without
 # .values(), SQLAlchemy builds the SET clause from the other keys given at execution.
@@ -79,7 +83,10 @@ CaseRow.__doc__ = "An instance row read together with one of its tasks (the same
 _INSERT_TASKS = Prepared(insert(human_task))
 _TASK_COMPLETE = Prepared(
     update(human_task).where(human_task.c.id == bindparam("b_id"), human_task.c.state == "ready")
-    .values(state="completed", completed_at=bindparam("b_now"), completed_by=bindparam("b_user"), draft_json=None))
+    # The draft goes with completion, in the same statement: SQL NULL (a None here would be bound
+    # as the JSON text 'null'), so no unfinished personal input outlives its task.
+    .values(state="completed", completed_at=bindparam("b_now"), completed_by=bindparam("b_user"),
+            draft_json=null()))
 _TASK_CLAIM = Prepared(update(human_task)
                          .where(human_task.c.id == bindparam("b_id"), human_task.c.state == "ready",
                                 human_task.c.claimed_by.is_(None))
@@ -113,12 +120,33 @@ class Instances(_Repository):
     def by_ticket(self, ticket_code: str) -> Row | None:
         return self.c.execute(select(instance).where(instance.c.ticket_code == ticket_code)).first()
 
-
     def save(self, instance_id: int, expected_revision: int, **values) -> bool:
         """Write only if nobody else wrote since we read: False means a lost race."""
         values.update(b_id=instance_id, b_revision=expected_revision, revision=expected_revision + 1)
         return _INSTANCE_SAVE.rowcount(self.c, values) == 1
 
+
+INBOX_STATUSES = frozenset({"unclaimed", "mine", "others"})
+_SEARCHED = instance.alias("searched")
+_INBOX_COLUMNS = [c for c in human_task.c if c.name != "draft_json"]  # up to 64 KB each, not for lists
+
+
+def _case_matches(code_part: str, name_part: str):
+    """True when the task's case has code_part in its ticket code (compared without the dash;
+    codes are stored upper case) or name_part in its display name, ignoring case (ILIKE on
+    PostgreSQL, lower() on both sides on SQLite)."""
+    matches = [_SEARCHED.c.display_name.ilike(f"%{_escape_like(name_part)}%", escape="/")] if name_part else []
+    if code_part:
+        matches.append(func.replace(_SEARCHED.c.ticket_code, "-", "").contains(code_part, autoescape=True))
+    if not matches:
+        return false()
+    return (select(or_(*matches)).where(_SEARCHED.c.id == human_task.c.instance_id)
+            .scalar_subquery())
+
+
+def _escape_like(text: str) -> str:
+    """What the user typed, matched literally: % and _ are not wildcards to them."""
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 class Tasks(_Repository):
@@ -149,17 +177,54 @@ class Tasks(_Repository):
         if task_ids:
             self.c.execute(_TASKS_CANCEL, {"b_ids": list(task_ids), "b_now": now})
 
+    def save_draft(self, task_id: str, user: str, draft: dict | None) -> bool:
+        """Only on a ready task the user holds: False means it moved on or someone else holds it.
+        No draft is SQL NULL (a bare None would be stored as the JSON text 'null')."""
+        q = (update(human_task)
+             .where(human_task.c.id == task_id, human_task.c.state == "ready", human_task.c.claimed_by == user)
+             .values(draft_json=draft if draft is not None else null()))
+        return self.c.execute(q).rowcount == 1
+
     def inbox(self, roles: list[str], user: str, *, include_others_claims: bool = True,
-              sop_step: int | None = None, limit: int = 200) -> list[Row]:
-        q = (select(human_task, instance.c.ticket_code, instance.c.display_name)
+              sop_step: int | None = None, status: str | None = None, search: tuple[str, str] | None = None,
+              limit: int = 200) -> list[Row]:
+        return list(self.c.execute(self.inbox_query(
+            roles, user, include_others_claims=include_others_claims, sop_step=sop_step, status=status,
+            search=search, limit=limit)))
+
+    @staticmethod
+    def inbox_query(roles: list[str], user: str, *, include_others_claims: bool = True,
+                    sop_step: int | None = None, status: str | None = None,
+                    search: tuple[str, str] | None = None, limit: int = 200):
+        """Ready tasks of the roles, oldest first. search: (ticket code without its dash, upper
+        case, possibly empty; part of the name as typed).
+
+        The plan must start from the ready rows (index ix_human_task_role_state_created) and reach
+        each case by primary key, so its cost follows the open tasks, not every case ever opened.
+        A plain join with the search on `instance` lets the planners start from the other end once
+        they have statistics: PostgreSQL underestimates a leading-wildcard LIKE and scans every
+        case; SQLite after ANALYZE builds a Bloom filter over every case. A correlated scalar
+        subquery is never flattened into the join by either, so the search stays a per-row check.
+        """
+        q = (select(*_INBOX_COLUMNS, instance.c.ticket_code, instance.c.display_name)
              .join(instance, instance.c.id == human_task.c.instance_id)
              .where(human_task.c.state == "ready", human_task.c.role.in_(roles))
              .order_by(human_task.c.created_at).limit(limit))
         if not include_others_claims:
             q = q.where(or_(human_task.c.claimed_by.is_(None), human_task.c.claimed_by == user))
+        if status == "unclaimed":
+            q = q.where(human_task.c.claimed_by.is_(None))
+        elif status == "mine":
+            q = q.where(human_task.c.claimed_by == user)
+        elif status == "others":
+            q = q.where(human_task.c.claimed_by.is_not(None), human_task.c.claimed_by != user)
+        elif status is not None:
+            raise ValueError(f"unknown inbox status {status!r}")
         if sop_step is not None:
             q = q.where(human_task.c.sop_step == sop_step)
-        return list(self.c.execute(q))
+        if search is not None:
+            q = q.where(_case_matches(*search))
+        return q
 
     def of_instance(self, instance_id: int) -> list[Row]:
         return list(self.c.execute(_TASKS_OF_INSTANCE, {"b_instance_id": instance_id}))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from engine.accounts_repository import Accounts, ApiTokens
 from engine.db.connect import READ, WRITE
 from engine.repositories import Definitions, Events, Instances, Tasks, Timers
 
@@ -25,6 +26,8 @@ class UnitOfWork:
         self.tasks = Tasks(conn)
         self.events = Events(conn)
         self.timers = Timers(conn)
+        self.accounts = Accounts(conn)
+        self.api_tokens = ApiTokens(conn)
         return self
 
     def commit(self) -> None:

@@ -80,6 +80,7 @@ class CaseView:
     data: dict
     tasks: list[TaskItem] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
+    personal_masked: bool = False  # data and events had their personal fields masked for this actor
 
 
 @dataclass(frozen=True)
@@ -109,3 +110,73 @@ class VerifyReport:
     @property
     def intact(self) -> bool:
         return not self.breaks
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    username: str
+    full_name: str
+    roles: frozenset[str]
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ApiTokenInfo:
+    id: int
+    username: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """A step's Mutu Baku as the definition version pinned it: the instructions on a task page."""
+    bpmn_id: str
+    name: str
+    sop_step: int
+    lane_id: str
+    lane_name: str
+    role: str
+    kelengkapan: str
+    waktu: str  # ISO 8601 duration, e.g. PT5M
+    waktu_minutes: float
+    output: str
+    keterangan: str
+    form_key: str
+
+
+@dataclass(frozen=True)
+class TaskDetail:
+    """Everything a task page shows: the task, its step, its pinned form, a saved draft, and the
+    case summary (personal fields masked for roles that do not need them)."""
+    task: TaskItem
+    step: StepInfo
+    form: object  # forms.Form, pinned by the case's definition version
+    draft: dict | None
+    case: "CaseView"
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What a visitor may see of their own case by its ticket code: no personal data at all.
+
+    stage is one of: diproses (steps 1-3), keputusan_disampaikan (4-5), menunggu_kedatangan (6),
+    dilayani (7), survei (8), selesai, ditolak."""
+    ticket_code: str
+    stage: str
+    current_step: int | None
+    started_at: datetime
+    updated_at: datetime
+    tujuan: str | None  # as screened: konsultasi / tanya_progres
+    scheduled_at: str | None  # jadwal_konsultasi as entered by Sesdep (approved cases)
+    place: str | None  # tempat_konsultasi
+    message: str | None  # step 5's polite message to the visitor, once it was told
+    reason: str | None  # alasan_keputusan, shown only when rejected and the visitor was told
+    visitor_form_key: str | None  # the Masyarakat-lane form open now (kedatangan / survei), if any

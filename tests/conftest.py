@@ -98,3 +98,18 @@ SESDEP = Actor("sesdep", frozenset({"sesdep"}))
 VISITOR = Actor("pengunjung", frozenset({"masyarakat"}))
 PROCESS_OWNER = Actor("pemilik", frozenset({"process_owner"}))
 AUDITOR = Actor("auditor", frozenset({"auditor"}))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """Argon2id with the production cost takes ~0.1 s a hash; hundreds of test logins would spend
+    minutes on it. Tests keep the algorithm (argon2id), only at the lowest cost."""
+    from argon2 import PasswordHasher
+
+    from engine import passwords
+    saved = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._dummy_hash = None
+    yield
+    passwords._hasher = saved
+    passwords._dummy_hash = None

@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from conftest import ROOT, make_alur
+from tests.conftest import ROOT, make_alur
 from engine.db.tables import metadata
 
 

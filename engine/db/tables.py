@@ -122,3 +122,34 @@ timer = Table(
     UniqueConstraint("instance_id", "task_id"),
     Index("ix_timer_pending_due", "active", "due_at"),
 )
+
+# Staff accounts. Passwords are stored only as Argon2id hashes; failed logins lock an account
+# for a while (Peraturan BSSN 4/2021).
+user_account = Table(
+    "user_account", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=False),
+    Column("roles_json", JSON, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("password_changed_at", DateTime(timezone=True), nullable=False),
+    Column("last_login_at", DateTime(timezone=True)),
+)
+
+# Per-user API tokens. Only a SHA-256 of the token is kept: tokens are 256-bit random, so a
+# fast hash is enough (no dictionary to guess from), and lookups stay one indexed read.
+api_token = Table(
+    "api_token", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("user_account.id"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(12), nullable=False),  # shown in lists so a user can tell tokens apart
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)

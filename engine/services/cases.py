@@ -12,6 +12,7 @@ from engine.ledger import GENESIS
 from engine.services import tasks as task_service
 from engine.tickets import new_ticket_code, normalise_ticket_code
 from engine.views import CaseView, EventRecord, StartResult
+from forms import Form
 
 STAFF_ROLES = {"upp_kementerian", "upp_unit_kerja", "sesdep", "process_owner", "auditor", "admin"}
 STARTER_ROLES = {"upp_kementerian", "admin"}
@@ -75,12 +76,16 @@ def get_case(ctx: EngineContext, actor: Actor, *, instance_id: int | None = None
     if not actor.roles & STAFF_ROLES:
         raise Forbidden("Anda tidak berhak melihat kasus ini.")
     with ctx.uow(write=False) as uow:
-        row = _find(uow, instance_id, ticket_code)
-        definition = uow.definitions.get(row.definition_id)
-        compiled = ctx.compiled.get(definition.id, lambda: uow.definitions.spec_json(definition.id))
-        workflow = runtime.load_state(row.state_json, compiled)
-        tasks = [task_service.to_item(t, row.ticket_code, row.display_name) for t in uow.tasks.of_instance(row.id)]
-        events = [to_record(e) for e in uow.events.of_instance(row.id)]
+        return view_in(ctx, uow, _find(uow, instance_id, ticket_code))
+
+
+def view_in(ctx: EngineContext, uow, row) -> CaseView:
+    """The case of an instance row read in this unit of work, unmasked: callers mask it."""
+    definition = uow.definitions.get(row.definition_id)
+    compiled = ctx.compiled.get(definition.id, lambda: uow.definitions.spec_json(definition.id))
+    workflow = runtime.load_state(row.state_json, compiled)
+    tasks = [task_service.to_item(t, row.ticket_code, row.display_name) for t in uow.tasks.of_instance(row.id)]
+    events = [to_record(e) for e in uow.events.of_instance(row.id)]
     return CaseView(
         id=row.id, ticket_code=row.ticket_code, status=row.status, outcome=row.outcome,
         display_name=row.display_name, process_key=definition.process_key, definition_version=definition.version,
@@ -106,3 +111,31 @@ def to_record(row) -> EventRecord:
     return EventRecord(seq=row.seq, occurred_at=utc(row.occurred_at), actor=row.actor, kind=row.kind,
                        task_id=row.task_id, bpmn_id=row.bpmn_id, lane_id=row.lane_id, data=row.data_json,
                        personal=row.personal_json, hash=row.hash)
+
+
+def start_form(ctx: EngineContext, process_key: str) -> Form:
+    """The form a new case opens with: the first user task's (lowest SOP step) of the newest
+    published version, pinned exactly as start() will validate it, so the page and the check agree."""
+    with ctx.uow(write=False) as uow:
+        row = uow.definitions.latest_published(process_key)
+        if row is None:
+            raise NotFound(f"Proses '{process_key}' belum dipasang.")
+        definition = ctx.compiled.definition(row.id, lambda: row)
+    if not definition.steps_json:
+        raise NotFound(f"Proses '{process_key}' tidak punya langkah pengguna.")
+    first = min(definition.steps_json.values(), key=lambda step: (int(step["sop_step"]), step["bpmn_id"]))
+    return ctx.pinned_forms(definition).get(first["form_key"])
+
+
+def case_forms(ctx: EngineContext, actor: Actor, instance_id: int) -> dict[str, Form]:
+    """{form key: forms.Form} as the case's definition version pinned them: the labels and option
+    titles a case page shows next to the data entered at each step."""
+    if not actor.roles & STAFF_ROLES:
+        raise Forbidden("Anda tidak berhak melihat kasus ini.")
+    with ctx.uow(write=False) as uow:
+        row = uow.instances.get(instance_id)
+        if row is None:
+            raise NotFound("Kasus tidak ditemukan.")
+        definition = ctx.compiled.definition(row.definition_id, lambda: uow.definitions.get(row.definition_id))
+    catalog = ctx.pinned_forms(definition)
+    return {key: catalog.get(key) for key in catalog.keys()}

@@ -10,6 +10,7 @@ from engine.case import Actor
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, NotFound, Rejected
 from engine.repositories import utc
+from engine.services.cases import STAFF_ROLES
 from engine.state_codec import spec_to_json
 from engine.views import DefinitionInfo
 
@@ -76,6 +77,26 @@ def latest(ctx: EngineContext, process_key: str) -> DefinitionInfo:
     if row is None:
         raise NotFound(f"Proses '{process_key}' belum dipasang. Jalankan: alur deploy processes/{process_key}.bpmn")
     return _info(row)
+
+
+def get(ctx: EngineContext, definition_id: int) -> DefinitionInfo:
+    with ctx.uow(write=False) as uow:
+        row = uow.definitions.get(definition_id)
+    if row is None:
+        raise NotFound("Versi definisi proses tidak ditemukan.")
+    return _info(row)
+
+
+def xml(ctx: EngineContext, actor: Actor, definition_id: int) -> str:
+    """The BPMN of one version, for the case page's diagram: staff only, since the file carries
+    internal notes (documentation, keterangan) that the public status page does not show."""
+    if not actor.roles & STAFF_ROLES:
+        raise Forbidden("Anda tidak berhak melihat definisi proses.")
+    with ctx.uow(write=False) as uow:
+        text = uow.definitions.bpmn_xml(definition_id)
+    if text is None:
+        raise NotFound("Versi definisi proses tidak ditemukan.")
+    return text
 
 
 def _step_dict(step) -> dict:

@@ -5,30 +5,50 @@ its lane, and nobody outside that role can see, claim or complete it.
 """
 from __future__ import annotations
 
+import re
 from datetime import timezone
 from types import SimpleNamespace
 
 from engine.case import Actor, Case
 from engine.context import EngineContext
 from engine.errors import Conflict, InvalidData, NotFound
-from engine.repositories import utc
+from engine.repositories import INBOX_STATUSES, utc
+from engine.tickets import ALPHABET
 from engine.views import CompletionResult, TaskItem
+
+_CODE_SYMBOLS = frozenset(ALPHABET)
 
 
 def inbox(ctx: EngineContext, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
-          limit: int = 200) -> list[TaskItem]:
+          status: str | None = None, search: str | None = None, limit: int = 200) -> list[TaskItem]:
+    """status: None (every open task of the actor's lanes), 'unclaimed', 'mine' or 'others'.
+    search: part of a ticket code (typed with or without its dash, any case) or of the name."""
+    if status is not None and status not in INBOX_STATUSES:
+        raise InvalidData({"status": "Saringan status tidak dikenal: pilih unclaimed, mine atau others."})
     roles = sorted(actor.roles)
     if not roles:
         return []
+    terms = search_terms(search)
     with ctx.uow(write=False) as uow:
         rows = uow.tasks.inbox(roles, actor.name, include_others_claims=not mine_only, sop_step=sop_step,
-                               limit=limit)
+                               status=status, search=terms, limit=limit)
     return [to_item(r, r.ticket_code, r.display_name) for r in rows]
+
+
+def search_terms(search: str | None) -> tuple[str, str] | None:
+    """(ticket-code part, name part) as the repository compares them, or None for no search.
+    The code part is cleaned the way normalise_ticket_code cleans a whole code (no spaces or
+    dash, upper case) and left empty when it holds a symbol no code can contain."""
+    text = " ".join((search or "").split())
+    if not text:
+        return None
+    code = re.sub(r"[\s-]", "", text).upper()
+    return (code if code and set(code) <= _CODE_SYMBOLS else "", text)
 
 
 def get_task(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
     with ctx.uow(write=False) as uow:
-        row = _authorised(uow, actor, task_id)
+        row = authorised(uow, actor, task_id)
         case = uow.instances.get(row.instance_id)
     return to_item(row, case.ticket_code, case.display_name)
 
@@ -36,40 +56,49 @@ def get_task(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
 def claim(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
     now = ctx.clock()
     with ctx.uow(write=True) as uow:
-        row = _authorised(uow, actor, task_id)
-        _must_be_ready(row)
-        if row.claimed_by == actor.name:
-            return get_task_in(uow, row.id)
-        if not uow.tasks.claim(task_id, actor.name, now):
-            # Lost to a claim committed after our read: name the holder as it stands now.
-            raise Conflict(f"Tugas ini sudah diambil oleh {uow.tasks.get(task_id).claimed_by or 'pengguna lain'}.")
-        item, case = _record_on_case(ctx, uow, actor, row, "task.claimed", now)
-    case.keep_after_commit()
+        row = authorised(uow, actor, task_id)
+        case = claim_in(ctx, uow, actor, row, now)
+        item = get_task_in(uow, row.id)
+        uow.commit()
+    if case is not None:
+        case.keep_after_commit()
     return item
+
+
+def claim_in(ctx: EngineContext, uow, actor: Actor, row, now) -> Case | None:
+    """Claim inside the caller's transaction (claim, and a draft's first save), chaining the
+    'task.claimed' event; None when the actor already held it (nothing to write)."""
+    must_be_ready(row)
+    if row.claimed_by == actor.name:
+        return None
+    if not uow.tasks.claim(row.id, actor.name, now):
+        # Lost to a claim committed after our read: name the holder as it stands now.
+        raise Conflict(f"Tugas ini sudah diambil oleh {uow.tasks.get(row.id).claimed_by or 'pengguna lain'}.")
+    return _chain_event(ctx, uow, actor, row, "task.claimed", now)
 
 
 def release(ctx: EngineContext, actor: Actor, task_id: str) -> TaskItem:
     now = ctx.clock()
     with ctx.uow(write=True) as uow:
-        row = _authorised(uow, actor, task_id)
-        _must_be_ready(row)
+        row = authorised(uow, actor, task_id)
+        must_be_ready(row)
         if row.claimed_by != actor.name:
             raise Conflict("Anda tidak sedang memegang tugas ini." if row.claimed_by is None
                            else f"Tugas ini dipegang oleh {row.claimed_by}, bukan Anda.")
         uow.tasks.release(task_id, actor.name)
-        item, case = _record_on_case(ctx, uow, actor, row, "task.released", now)
+        case = _chain_event(ctx, uow, actor, row, "task.released", now)
+        item = get_task_in(uow, row.id)
+        uow.commit()
     case.keep_after_commit()
     return item
 
 
-def _record_on_case(ctx: EngineContext, uow, actor: Actor, row, kind: str, now) -> tuple[TaskItem, Case]:
-    """Chain the event of a claim or release onto its case and commit; the workflow is untouched."""
+def _chain_event(ctx: EngineContext, uow, actor: Actor, row, kind: str, now) -> Case:
+    """Chain the event of a claim or release onto its case; the workflow is untouched."""
     case = Case.load(uow, row.instance_id, ctx.compiled, now)
     case.record(kind, actor, task_row=row)
     case.save_events_only()
-    item = get_task_in(uow, row.id)
-    uow.commit()
-    return item, case
+    return case
 
 
 def complete(ctx: EngineContext, actor: Actor, task_id: str, data: dict) -> CompletionResult:
@@ -88,7 +117,7 @@ def complete_in(ctx: EngineContext, uow, actor: Actor, row, data: dict, now,
     """Validate, then complete, inside the caller's transaction; invalid data writes nothing.
     Hands back the Case too: once the caller has committed, `case.keep_after_commit()` lets the
     next use case on it skip deserializing the workflow."""
-    _must_be_ready(row)
+    must_be_ready(row)
     if row.claimed_by is not None and row.claimed_by != actor.name:
         raise Conflict(f"Tugas ini sedang dikerjakan oleh {row.claimed_by}.")
     case = Case.load(uow, row.instance_id, ctx.compiled, now, row=case_row)
@@ -131,7 +160,8 @@ def get_task_in(uow, task_id: str) -> TaskItem:
     return to_item(row, case.ticket_code, case.display_name)
 
 
-def _authorised(uow, actor: Actor, task_id: str):
+def authorised(uow, actor: Actor, task_id: str):
+    """The task row if it is in one of the actor's lanes; NotFound otherwise (as for no task)."""
     return _check_role(uow.tasks.get(str(task_id)), actor)
 
 
@@ -142,7 +172,7 @@ def _check_role(row, actor: Actor):
     return row
 
 
-def _must_be_ready(row) -> None:
+def must_be_ready(row) -> None:
     if row.state == "completed":
         raise Conflict(f"Tugas ini sudah diselesaikan oleh {row.completed_by}.")
     if row.state != "ready":

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from sop_data import VERIFIKASI, screening
+from tests.conftest import ROOT
+from tests.sop_data import VERIFIKASI, screening
 
 ALUR = str(Path(ROOT) / ".venv" / "bin" / "alur")
 

@@ -9,9 +9,9 @@ import textwrap
 
 import pytest
 
-from conftest import AUDITOR, PROCESS_OWNER, ROOT, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA
+from tests.conftest import AUDITOR, PROCESS_OWNER, ROOT, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA
 from engine.errors import EngineFailure
-from sop_data import DATA_BY_FORM, VERIFIKASI, keputusan, screening
+from tests.sop_data import DATA_BY_FORM, VERIFIKASI, keputusan, screening
 
 SOP = ROOT / "processes" / "pelayanan_pengaduan.bpmn"
 
@@ -41,7 +41,7 @@ KILLER = textwrap.dedent("""
     from engine.case import Actor, Case
     from engine.facade import Alur
     from engine.settings import Settings
-    from sop_data import VERIFIKASI
+    from tests.sop_data import VERIFIKASI
 
     original = Case._append_events
     def append_then_die(self):

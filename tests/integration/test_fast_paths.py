@@ -10,13 +10,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import event, exc
 
-from conftest import AUDITOR, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA, VISITOR, make_alur
+from tests.conftest import AUDITOR, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA, VISITOR, make_alur
 from engine import caches, repositories, runtime, state_codec
 from engine.db import prepared
 from engine.db.connect import make_engine
 from engine.errors import EngineFailure
 from engine.services import tasks as task_service
-from sop_data import DATA_BY_FORM, keputusan, screening
+from tests.sop_data import DATA_BY_FORM, keputusan, screening
 
 ACTORS = {"upp_kementerian": UPP_KEMENTERIAN, "upp_unit_kerja": UPP_UNIT_KERJA, "sesdep": SESDEP,
           "masyarakat": VISITOR}

@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from conftest import AUDITOR, PROCESS_OWNER, ROOT, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA
+from tests.conftest import AUDITOR, PROCESS_OWNER, ROOT, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA
 from engine.db.append_only import remove_append_only_guard
 from engine.errors import Forbidden, InvalidData, NotFound, Rejected
-from sop_data import VERIFIKASI, screening
+from tests.sop_data import VERIFIKASI, screening
 
 SOP = ROOT / "processes" / "pelayanan_pengaduan.bpmn"
 

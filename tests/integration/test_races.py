@@ -6,10 +6,10 @@ import threading
 
 import pytest
 
-from conftest import AUDITOR, UPP_KEMENTERIAN
+from tests.conftest import AUDITOR, UPP_KEMENTERIAN
 from engine.case import Actor
 from engine.errors import Conflict
-from sop_data import VERIFIKASI, screening
+from tests.sop_data import VERIFIKASI, screening
 
 RIVALS = [Actor("budi", frozenset({"upp_kementerian", "upp_unit_kerja"})),
           Actor("citra", frozenset({"upp_unit_kerja"}))]

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import pytest
 
-from conftest import AUDITOR, PROCESS_OWNER, ROOT, make_alur
+from tests.conftest import AUDITOR, PROCESS_OWNER, ROOT, make_alur
 from engine.case import Actor
-from sop_data import VERIFIKASI
+from tests.sop_data import VERIFIKASI
 
 TIMERS_BPMN = ROOT / "tests" / "fixtures" / "bpmn" / "timers.bpmn"
 STARTER = Actor("admin", frozenset({"admin"}))
