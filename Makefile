@@ -5,26 +5,35 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEPS := $(VENV)/.deps-installed
 NODE_DEPS := node_modules/.deps-installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test bench lint deps clean
+.PHONY: run test bench lint deps clean messages
 
-run: $(DEPS)
+run: $(DEPS) $(NODE_DEPS) $(CATALOGS)
 	$(VENV)/bin/alur init
 	$(VENV)/bin/alur serve --host $(HOST) --port $(PORT)
 
-test: $(DEPS) $(NODE_DEPS)
+test: $(DEPS) $(NODE_DEPS) $(CATALOGS)
 	$(PY) -m pytest
 
-bench: $(DEPS)
+bench: $(DEPS) $(NODE_DEPS) $(CATALOGS)
 	$(PY) -m tests.bench
 
 lint: $(DEPS) $(NODE_DEPS)
 	$(VENV)/bin/lint-imports
 	npx --no-install bpmnlint processes/*.bpmn
 
-deps: $(DEPS) $(NODE_DEPS)
+deps: $(DEPS) $(NODE_DEPS) $(CATALOGS)
+
+# Translation catalogs: Indonesian is the source language (message ids), English a catalog.
+%.mo: %.po | $(DEPS)
+	$(VENV)/bin/pybabel compile -i $< -o $@
+
+messages: $(DEPS)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location -o web/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Alur needs Python 3.11; set PYTHON=/path/to/python3.11")'

@@ -1,14 +1,13 @@
-"""Health check and the list of deployed processes (the landing page until the inbox lands)."""
+"""Health check and the list of deployed processes with their steps."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, jsonify, render_template
+from flask_babel import lazy_gettext as _l
+
+from web.security import alur, login_required
 
 blueprint = Blueprint("health", __name__)
-STATUS_LABELS = {"draft": "draf", "published": "terbit", "retired": "ditarik"}
-
-
-def alur():
-    return current_app.extensions["alur"]
+STATUS_LABELS = {"draft": _l("draf"), "published": _l("terbit"), "retired": _l("ditarik")}
 
 
 @blueprint.get("/health")
@@ -17,6 +16,7 @@ def health():
     return jsonify(status="ok", definitions=len(definitions))
 
 
-@blueprint.get("/")
+@blueprint.get("/proses")
+@login_required
 def processes():
     return render_template("processes.html", definitions=alur().definitions(), status_labels=STATUS_LABELS)

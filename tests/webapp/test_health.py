@@ -1,14 +1,9 @@
-"""The landing page and health check served until the staff inbox lands."""
+"""The health check and the page listing deployed processes with their steps."""
 from __future__ import annotations
 
 import pytest
 
-from web import create_app
-
-
-@pytest.fixture
-def client(sqlite_alur):
-    return create_app(sqlite_alur, {"TESTING": True}).test_client()
+from tests.webapp.conftest import login
 
 
 def test_health_answers_with_the_database(client):
@@ -17,8 +12,14 @@ def test_health_answers_with_the_database(client):
     assert response.get_json() == {"status": "ok", "definitions": 1}
 
 
-def test_landing_page_lists_the_process_its_version_and_lanes(client):
-    page = client.get("/").get_data(as_text=True)
+def test_process_page_needs_a_login(client):
+    response = client.get("/proses")
+    assert response.status_code == 302 and "/masuk" in response.headers["Location"]
+
+
+def test_process_page_lists_the_process_its_version_and_lanes(client):
+    login(client, "pemilik")
+    page = client.get("/proses").get_data(as_text=True)
     assert 'lang="id"' in page
     assert "Pelayanan Pengaduan Masyarakat" in page and "OT.01.02-056-056.De.5" in page
     for lane in ("Masyarakat", "UPP Kementerian", "UPP Unit Kerja", "Sesdep"):
