@@ -10,7 +10,7 @@ from tests.webapp.conftest import WEB_USERS
 from tests.webapp.staff_support import as_user, case_at_step, completed_events, open_task, post, start
 
 INBOX = {"ani", "ana", "budi", "sesdep", "admin"}
-RECEPTION = {"ani", "ana", "admin"}
+RECEPTION = {"ani", "ana"}
 STAFF = set(WEB_USERS)  # every account here has a staff role
 
 ROUTES = [

@@ -80,10 +80,10 @@ def test_slip_of_an_unknown_case_is_404(make_client):
     assert as_user(make_client, "ani").get("/kasus/999/slip").status_code == 404
 
 
-def test_admin_is_warned_that_only_the_first_steps_lane_opens_cases(make_client, web_alur):
-    page = as_user(make_client, "admin").get("/terima-tamu").get_data(as_text=True)
-    assert 'id="lane-missing"' in page and "UPP Kementerian" in page
-    assert 'id="lane-missing"' not in as_user(make_client, "ani").get("/terima-tamu").get_data(as_text=True)
-    response = post(as_user(make_client, "admin"), "/terima-tamu", screening())
-    assert response.status_code == 403  # the engine's word: step 1 is not in admin's lane
+def test_admin_cannot_open_cases_since_step_one_is_not_in_its_lane(make_client, web_alur):
+    admin = as_user(make_client, "admin")
+    assert admin.get("/terima-tamu").status_code == 403
+    response = post(admin, "/terima-tamu", screening())
+    assert response.status_code == 403
     assert web_alur.inbox(UPP_UNIT_KERJA) == []
+    assert 'id="lane-missing"' not in as_user(make_client, "ani").get("/terima-tamu").get_data(as_text=True)
