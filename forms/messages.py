@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from . import validation
+from . import formats, validation
 
 _TEXT_KEYS = ("title", "description", "help")
 
@@ -35,8 +35,11 @@ def extract_schema_strings(fileobj, keywords, comment_tags, options) -> Iterator
             yield 1, "gettext", text, []
     # The fixed validation messages live in code, not in the schemas; any schema file will do
     # to carry them into the catalog once.
-    for name in dir(validation):
-        value = getattr(validation, name)
-        if name.startswith("MSG_") and isinstance(value, str) and "{" not in value and value not in seen:
-            seen.add(value)
-            yield 1, "gettext", value, []
+    for module in (validation, formats):
+        for name in dir(module):
+            value = getattr(module, name)
+            texts = value.values() if isinstance(value, dict) else [value]
+            for text in texts if name.startswith("MSG_") else []:
+                if isinstance(text, str) and "{" not in text and text not in seen:
+                    seen.add(text)
+                    yield 1, "gettext", text, []

@@ -37,7 +37,15 @@ def time_left(due_at: datetime, now: datetime | None = None) -> str:
     return _("terlambat %(t)s", t=minutes_text(int(-seconds // 60)))
 
 
+def translate(text: str | None) -> str | None:
+    """gettext for text held in a variable (form labels, field errors). Unlike `_()` in a
+    template, which marks the translation as safe HTML, this returns a plain string that Jinja
+    escapes: an error message that ever quoted user input must not become markup."""
+    return _(text) if text else text
+
+
 def register(app) -> None:
+    app.add_template_filter(translate)
     app.add_template_filter(when)
     app.add_template_filter(age)
     app.add_template_filter(time_left)
