@@ -1,8 +1,10 @@
-"""In-process caches of what never changes (definitions, compiled specs) and of the workflow a
-process last committed for a case (served only for exactly that revision and chain head)."""
+"""In-process caches of what never changes (definitions, compiled specs), of the workflow a
+process last committed for a case (served only for exactly that revision and chain head), and,
+for two seconds, of who a session's account or an API token is."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -114,3 +116,57 @@ class CompiledCache:
                     self._items.pop(next(iter(self._items)))
                 self._items[definition_id] = compiled
         return compiled
+
+
+IDENTITY_TTL_SECONDS = 2.0
+_IDENTITY_LIMIT = 10_000
+# One generation for the whole process: an admin's change made through any Alur in it (the web's,
+# a CLI command run in-process, a test's second engine on the same file) voids every cached answer.
+_identity_generation = 0
+_identity_lock = threading.Lock()
+
+
+class IdentityCache:
+    """(kind, key) -> what a session's username or an API token's digest stands for (an Actor, and
+    for a token when its use is next due to be recorded), kept IDENTITY_TTL_SECONDS.
+
+    Every staff page and every API call asks who is calling; the answer changes only when an admin
+    changes an account or a token is revoked. Those use cases call invalidate() once they have
+    committed, so in this process the change counts from the very next request. Another process
+    sharing the database (a second `alur serve`, the `alur users` CLI) cannot reach this cache: there
+    a deactivation, a removed role or a revoked token takes effect within IDENTITY_TTL_SECONDS.
+
+    Only answers that let someone in are kept (a refusal is read afresh each time), and an answer
+    read before an invalidation is never stored after it (the generation it was read at is checked).
+    """
+
+    def __init__(self, ttl: float = IDENTITY_TTL_SECONDS):
+        self.ttl = ttl
+        self._items: dict[tuple[str, str], tuple[float, int, object]] = {}
+
+    @property
+    def generation(self) -> int:
+        """Take it before reading the database; hand it to put() with what was read."""
+        return _identity_generation
+
+    def get(self, kind: str, key: str):
+        entry = self._items.get((kind, key))
+        if entry is None or entry[0] < time.monotonic() or entry[1] != _identity_generation:
+            return None
+        return entry[2]
+
+    def put(self, kind: str, key: str, value, generation: int) -> None:
+        if self.ttl <= 0:
+            return
+        with _identity_lock:
+            if generation != _identity_generation:  # an account or token changed since it was read
+                return
+            if len(self._items) >= _IDENTITY_LIMIT:  # one entry per user or token in use: never, really
+                self._items.clear()
+            self._items[(kind, key)] = (time.monotonic() + self.ttl, generation, value)
+
+    def invalidate(self) -> None:
+        global _identity_generation
+        with _identity_lock:
+            _identity_generation += 1
+            self._items.clear()

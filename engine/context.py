@@ -8,9 +8,9 @@ from typing import Callable
 
 from sqlalchemy import Engine
 
-from engine.caches import CompiledCache
+from engine.caches import CompiledCache, IdentityCache
 from engine.settings import Settings
-from engine.uow import UnitOfWork
+from engine.uow import UnitOfWork, access_engines
 from forms import FormCatalog
 
 
@@ -24,11 +24,15 @@ class EngineContext:
     db: Engine
     clock: Callable[[], datetime] = utcnow
     compiled: CompiledCache = field(default_factory=CompiledCache)
+    identities: IdentityCache = field(default_factory=IdentityCache)
     _pinned_forms: dict[int, FormCatalog] = field(default_factory=dict)
     _forms_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def uow(self, *, write: bool) -> UnitOfWork:
-        return UnitOfWork(self.db, write=write)
+        engines = self.__dict__.get("_access_engines")
+        if engines is None or engines[0] is not self.db:  # a test may swap the engine
+            engines = self.__dict__["_access_engines"] = (self.db, access_engines(self.db))
+        return UnitOfWork(self.db, write=write, engines=engines[1])
 
     def current_forms(self) -> FormCatalog:
         """The forms on disk: what a new deploy pins."""

@@ -17,8 +17,8 @@ from engine.db.migrate import upgrade
 from engine.errors import AlurError, EngineFailure, describe_error
 from engine.services import accounts, audit, cases, definitions, drafts, privacy, public, tasks, timers
 from engine.settings import Settings
-from engine.views import (ApiTokenInfo, CaseView, CompletionResult, DefinitionInfo, EventRecord, PublicStatus,
-                          StartResult, TaskDetail, TaskItem, UserInfo, VerifyReport)
+from engine.views import (ApiTokenInfo, CaseView, CompletionResult, DefinitionInfo, EventRecord, InboxPage,
+                          PublicStatus, StartResult, TaskDetail, TaskItem, UserInfo, VerifyReport)
 
 
 class Alur:
@@ -150,17 +150,30 @@ class Alur:
 
     # -- tasks ----------------------------------------------------------------------------
     def inbox(self, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
-              status: str | None = None, search: str | None = None, limit: int = 200) -> list[TaskItem]:
-        """Open tasks of the actor's lanes. status: None (all), 'unclaimed', 'mine', 'others';
-        search: part of a ticket code or of the visitor's name."""
+              status: str | None = None, search: str | None = None, limit: int = 200,
+              offset: int = 0) -> list[TaskItem]:
+        """Open tasks of the actor's lanes, oldest first. status: None (all), 'unclaimed', 'mine',
+        'others'; search: part of a ticket code or of the visitor's name."""
         return tasks.inbox(self.ctx, actor, sop_step=sop_step, mine_only=mine_only, status=status, search=search,
-                           limit=limit)
+                           limit=limit, offset=offset)
+
+    def inbox_page(self, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
+                   status: str | None = None, search: str | None = None, limit: int = 50,
+                   offset: int = 0) -> InboxPage:
+        """inbox() a page at a time, with the number of tasks matching the filters in all."""
+        return tasks.inbox_page(self.ctx, actor, sop_step=sop_step, mine_only=mine_only, status=status,
+                                search=search, limit=limit, offset=offset)
 
     def task(self, actor: Actor, task_id: str) -> TaskItem:
         return tasks.get_task(self.ctx, actor, task_id)
 
     def task_detail(self, actor: Actor, task_id: str) -> TaskDetail:
+        """The task page: the task, its step, its pinned forms, a draft, the case without history."""
         return drafts.task_detail(self.ctx, actor, task_id)
+
+    def task_form(self, actor: Actor, task_id: str):
+        """(TaskItem, forms.Form): the task and the form it is completed with (a form post's check)."""
+        return drafts.task_form(self.ctx, actor, task_id)
 
     def save_draft(self, actor: Actor, task_id: str, raw: dict) -> TaskItem:
         """Keep unfinished form input on the task (claiming it if nobody holds it); not validated."""

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import namedtuple
 from datetime import datetime, timezone
 
-from sqlalchemy import and_, bindparam, false, func, insert, null, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, null, select, update
 from sqlalchemy.engine import Connection, Row
 
+from engine import inbox_repository as inbox_sql
 from engine.db.prepared import Prepared, PreparedSelect
 from engine.db.tables import event, event_personal, human_task, instance, process_definition, timer
+from engine.inbox_repository import INBOX_STATUSES  # noqa: F401  (services import it from here)
 
 
 def utc(value: datetime | None) -> datetime | None:
@@ -98,8 +100,8 @@ _TASK_RELEASE = Prepared(update(human_task)
 _TASKS_CANCEL = (update(human_task)
                  .where(human_task.c.id.in_(bindparam("b_ids", expanding=True)), human_task.c.state == "ready")
                  .values(state="cancelled", completed_at=bindparam("b_now")))
-_TASKS_OF_INSTANCE = (select(human_task).where(human_task.c.instance_id == bindparam("b_instance_id"))
-                      .order_by(human_task.c.created_at))
+_TASKS_OF_INSTANCE = PreparedSelect(select(human_task).where(human_task.c.instance_id == bindparam("b_instance_id"))
+                                    .order_by(human_task.c.created_at))
 _INSERT_EVENT = Prepared(insert(event))
 _INSERT_EVENT_PERSONAL = Prepared(insert(event_personal))
 _INSERT_TIMERS = insert(timer)
@@ -124,29 +126,6 @@ class Instances(_Repository):
         """Write only if nobody else wrote since we read: False means a lost race."""
         values.update(b_id=instance_id, b_revision=expected_revision, revision=expected_revision + 1)
         return _INSTANCE_SAVE.rowcount(self.c, values) == 1
-
-
-INBOX_STATUSES = frozenset({"unclaimed", "mine", "others"})
-_SEARCHED = instance.alias("searched")
-_INBOX_COLUMNS = [c for c in human_task.c if c.name != "draft_json"]  # up to 64 KB each, not for lists
-
-
-def _case_matches(code_part: str, name_part: str):
-    """True when the task's case has code_part in its ticket code (compared without the dash;
-    codes are stored upper case) or name_part in its display name, ignoring case (ILIKE on
-    PostgreSQL, lower() on both sides on SQLite)."""
-    matches = [_SEARCHED.c.display_name.ilike(f"%{_escape_like(name_part)}%", escape="/")] if name_part else []
-    if code_part:
-        matches.append(func.replace(_SEARCHED.c.ticket_code, "-", "").contains(code_part, autoescape=True))
-    if not matches:
-        return false()
-    return (select(or_(*matches)).where(_SEARCHED.c.id == human_task.c.instance_id)
-            .scalar_subquery())
-
-
-def _escape_like(text: str) -> str:
-    """What the user typed, matched literally: % and _ are not wildcards to them."""
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 class Tasks(_Repository):
@@ -187,47 +166,33 @@ class Tasks(_Repository):
 
     def inbox(self, roles: list[str], user: str, *, include_others_claims: bool = True,
               sop_step: int | None = None, status: str | None = None, search: tuple[str, str] | None = None,
-              limit: int = 200) -> list[Row]:
-        return list(self.c.execute(self.inbox_query(
-            roles, user, include_others_claims=include_others_claims, sop_step=sop_step, status=status,
-            search=search, limit=limit)))
+              limit: int = 200, offset: int = 0, with_total: bool = False) -> tuple[list, int | None]:
+        """(rows in TaskItem's field order, oldest first; how many match in all, when with_total).
+        search: (ticket code without its dash, upper case, possibly empty; part of the name as typed).
+        Times are aware UTC on SQLite's direct path; pass them through utc() (engine/inbox_repository.py)."""
+        key = inbox_sql.shape(roles, include_others_claims=include_others_claims, sop_step=sop_step,
+                              status=status, search=search)
+        values = inbox_sql.params(roles, user, sop_step, search)
+        rows = inbox_sql.page(self.c, key, values, limit, offset)
+        if not with_total:
+            return rows, None
+        # A short page that is not past the end tells the total without counting.
+        if len(rows) < limit and (rows or not offset):
+            return rows, offset + len(rows)
+        return rows, inbox_sql.count(self.c, key, values)
 
     @staticmethod
     def inbox_query(roles: list[str], user: str, *, include_others_claims: bool = True,
                     sop_step: int | None = None, status: str | None = None,
-                    search: tuple[str, str] | None = None, limit: int = 200):
-        """Ready tasks of the roles, oldest first. search: (ticket code without its dash, upper
-        case, possibly empty; part of the name as typed).
-
-        The plan must start from the ready rows (index ix_human_task_role_state_created) and reach
-        each case by primary key, so its cost follows the open tasks, not every case ever opened.
-        A plain join with the search on `instance` lets the planners start from the other end once
-        they have statistics: PostgreSQL underestimates a leading-wildcard LIKE and scans every
-        case; SQLite after ANALYZE builds a Bloom filter over every case. A correlated scalar
-        subquery is never flattened into the join by either, so the search stays a per-row check.
-        """
-        q = (select(*_INBOX_COLUMNS, instance.c.ticket_code, instance.c.display_name)
-             .join(instance, instance.c.id == human_task.c.instance_id)
-             .where(human_task.c.state == "ready", human_task.c.role.in_(roles))
-             .order_by(human_task.c.created_at).limit(limit))
-        if not include_others_claims:
-            q = q.where(or_(human_task.c.claimed_by.is_(None), human_task.c.claimed_by == user))
-        if status == "unclaimed":
-            q = q.where(human_task.c.claimed_by.is_(None))
-        elif status == "mine":
-            q = q.where(human_task.c.claimed_by == user)
-        elif status == "others":
-            q = q.where(human_task.c.claimed_by.is_not(None), human_task.c.claimed_by != user)
-        elif status is not None:
-            raise ValueError(f"unknown inbox status {status!r}")
-        if sop_step is not None:
-            q = q.where(human_task.c.sop_step == sop_step)
-        if search is not None:
-            q = q.where(_case_matches(*search))
-        return q
+                    search: tuple[str, str] | None = None, limit: int = 200, offset: int = 0):
+        """The statement inbox() runs, with these values bound (for EXPLAIN QUERY PLAN)."""
+        key = inbox_sql.shape(roles, include_others_claims=include_others_claims, sop_step=sop_step,
+                              status=status, search=search)
+        values = {**inbox_sql.params(roles, user, sop_step, search), "b_limit": limit, "b_offset": offset}
+        return inbox_sql.statements(key)[0].statement.params(values)
 
     def of_instance(self, instance_id: int) -> list[Row]:
-        return list(self.c.execute(_TASKS_OF_INSTANCE, {"b_instance_id": instance_id}))
+        return _TASKS_OF_INSTANCE.all(self.c, {"b_instance_id": instance_id})
 
 
 class Events(_Repository):

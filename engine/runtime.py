@@ -15,10 +15,10 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.util.task import TaskState
 
 from engine.bpmn.script_engine import make_script_engine
-from engine.state_codec import CompiledProcess, dump_state, load_state
+from engine.state_codec import CompiledProcess, dump_state, last_task_data, load_state
 
-__all__ = ["CompiledProcess", "dump_state", "load_state", "new_workflow", "ready_user_tasks", "find_task",
-           "is_ready", "PendingTimer", "pending_timers", "fire_due_timers", "reached_end_event"]
+__all__ = ["CompiledProcess", "dump_state", "last_task_data", "load_state", "new_workflow", "ready_user_tasks",
+           "find_task", "is_ready", "PendingTimer", "pending_timers", "fire_due_timers", "reached_end_event"]
 
 # The spiff logger attaches task data (NIK, phone numbers) to records below INFO, and makes an
 # INFO record on every task state change (about five per completion, ~35 us, a third of the

@@ -206,6 +206,39 @@ def load_state(text: str, compiled: CompiledProcess) -> BpmnWorkflow:
     return workflow
 
 
+def last_task_data(text: str) -> dict | None:
+    """What load_state(text, ...).last_task.data holds ({} without a last task), read off the text
+    without building the workflow: the root task's data with the deltas of the tasks down to the
+    last one applied, as TaskConverter.from_dict applies them. None when the state is not of the
+    plain shape (subprocesses, another serializer version, an unknown last task): load it then."""
+    dct = _loads(text)
+    if dct.get(_SERIALIZER.VERSION_KEY) != _SERIALIZER.VERSION or dct.get("subprocesses"):
+        return None
+    last = dct.get("last_task")
+    if last is None:
+        return {}
+    tasks = dct.get("tasks") or {}
+    node = tasks.get(last)
+    if node is None:
+        return None
+    chain = []
+    while node is not None:
+        chain.append(node)
+        parent = node["parent"]
+        node = tasks.get(parent) if parent is not None else None
+    restore = _SERIALIZER.registry.restore
+    data = None
+    for node in reversed(chain):  # from the root (or the first task whose parent is not there)
+        delta = node.get("delta")
+        if delta and data is not None:
+            data = {**data, **restore(delta.get("updates", {}))}
+            for key in delta.get("deletions", {}):
+                data.pop(key, None)
+        else:
+            data = restore(node["data"])
+    return data
+
+
 def _share_task_ids(workflow: BpmnWorkflow) -> None:
     """Make each task's id, parent and child references the very UUID objects that key
     workflow.tasks, as they are in a workflow that was never serialized. Deserializing makes a

@@ -49,6 +49,16 @@ class TaskItem:
 
 
 @dataclass(frozen=True)
+class InboxPage:
+    """One page of an inbox: the tasks from `offset` on (at most `limit`), and how many tasks
+    match the filters in all."""
+    items: list[TaskItem]
+    total: int
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
 class EventRecord:
     seq: int
     occurred_at: datetime
@@ -154,13 +164,15 @@ class StepInfo:
 
 @dataclass(frozen=True)
 class TaskDetail:
-    """Everything a task page shows: the task, its step, its pinned form, a saved draft, and the
-    case summary (personal fields masked for roles that do not need them)."""
+    """Everything a task page shows: the task, its step, its pinned form, a saved draft, the case
+    summary (personal fields masked for roles that do not need them) and the case's other forms
+    (labels and option titles of its recorded data)."""
     task: TaskItem
     step: StepInfo
     form: object  # forms.Form, pinned by the case's definition version
     draft: dict | None
-    case: "CaseView"
+    case: "CaseView"  # without its history (events empty): case() or history() give it
+    case_forms: dict = field(default_factory=dict)  # {form key: forms.Form} of that version, SOP order
 
 
 @dataclass(frozen=True)

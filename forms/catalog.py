@@ -94,6 +94,7 @@ class Form:
         )
         self.required_fields: frozenset[str] = frozenset(schema.get("required", []))
         self._validator = Draft202012Validator(checking_schema(schema), format_checker=FORMAT_CHECKER)
+        self._fields: list[Field] | None = None
 
     def __repr__(self) -> str:
         return f"Form({self.key!r}, langkah {self.sop_step})"
@@ -105,6 +106,13 @@ class Form:
         return coerce_data(self.schema, raw)
 
     def fields(self) -> list[Field]:
+        """The inputs in x-ui order. Built once (a page asks for them several times; a Form does not
+        change once made): a new list of the same Field objects each call."""
+        if self._fields is None:
+            self._fields = self._build_fields()
+        return list(self._fields)
+
+    def _build_fields(self) -> list[Field]:
         props = self.schema["properties"]
         ui = self.schema["x-ui"]["fields"]
         conditional = _conditional_requirements(self.schema)
@@ -167,6 +175,13 @@ class FormCatalog:
             return (int(step) if step.isdigit() else 10**6, step, key)
 
         return sorted(self._forms, key=step_key)
+
+    def by_key(self) -> dict[str, Form]:
+        """{form key: Form} in SOP order: a new dict each call, of the catalog's own (shared) forms."""
+        ordered = getattr(self, "_ordered", None)
+        if ordered is None:
+            ordered = self._ordered = {key: self._forms[key] for key in self.keys()}
+        return dict(ordered)
 
     def get(self, key: str) -> Form:
         try:

@@ -63,9 +63,18 @@ def authenticate(ctx: EngineContext, username: str, password: str) -> Actor:
 
 def actor_for_user(ctx: EngineContext, username: str) -> Actor | None:
     # A lock (failed logins, perhaps by someone else) does not end a session already open.
+    # Kept a couple of seconds: the admin's changes below clear it at once (engine/caches.py).
+    actor = ctx.identities.get("user", username)
+    if actor is not None:
+        return actor
+    generation = ctx.identities.generation
     with ctx.uow(write=False) as uow:
         row = uow.accounts.actor_row(username)
-    return Actor(username, frozenset(row.roles_json)) if row is not None and row.active else None
+    if row is None or not row.active:
+        return None
+    actor = Actor(username, frozenset(row.roles_json))
+    ctx.identities.put("user", username, actor, generation)
+    return actor
 
 
 def _refuse_if_locked(row, now: datetime) -> None:
@@ -175,6 +184,7 @@ def update_user(ctx: EngineContext, actor: Actor, username: str, *, full_name: s
             uow.accounts.change(row.id, **values)
         row = uow.accounts.by_id(row.id)
         uow.commit()
+    ctx.identities.invalidate()  # roles or active changed: every session and token sees it now
     log.info("account %s updated by %s: %s", username, actor.name, ", ".join(sorted(values)) or "no change")
     return _user_info(row, now)
 
@@ -191,6 +201,7 @@ def reset_password(ctx: EngineContext, actor: Actor, username: str, new_password
                             locked_until=None)
         row = uow.accounts.by_id(row.id)
         uow.commit()
+    ctx.identities.invalidate()
     log.info("password of %s reset by %s", username, actor.name)
     return _user_info(row, now)
 
@@ -215,6 +226,7 @@ def change_password(ctx: EngineContext, actor: Actor, old_password: str, new_pas
     with ctx.uow(write=True) as uow:
         uow.accounts.change(row.id, password_hash=password_hash, password_changed_at=now, failed_logins=0)
         uow.commit()
+    ctx.identities.invalidate()
     log.info("password of %s changed by its owner", row.username)
 
 

@@ -57,15 +57,23 @@ def revoke_api_token(ctx: EngineContext, actor: Actor, token_id: int) -> None:
             raise NotFound("Token tidak ditemukan.")
         uow.api_tokens.revoke(row.id, ctx.clock())
         uow.commit()
+    ctx.identities.invalidate()
     log.info("API token #%d of %s revoked by %s", row.id, row.username, actor.name)
 
 
 def actor_for_token(ctx: EngineContext, token: str) -> Actor | None:
     if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None  # not one of ours: no database trip
+    digest = _digest(token)
     now = ctx.clock()
+    # Kept a couple of seconds (engine/caches.py IdentityCache: revoking a token or changing its
+    # owner's account clears it at once in this process), and never past the next due record of use.
+    cached = ctx.identities.get("token", digest)
+    if cached is not None and now < cached[1]:
+        return cached[0]
+    generation = ctx.identities.generation
     with ctx.uow(write=False) as uow:
-        row = uow.api_tokens.lookup(_digest(token))
+        row = uow.api_tokens.lookup(digest)
     if row is None or row.revoked_at is not None or not row.active:
         return None
     last_used = utc(row.last_used_at)
@@ -73,7 +81,10 @@ def actor_for_token(ctx: EngineContext, token: str) -> Actor | None:
         with ctx.uow(write=True) as uow:
             uow.api_tokens.touch(row.id, now, now - TOKEN_TOUCH_INTERVAL)
             uow.commit()
-    return Actor(row.username, frozenset(row.roles_json))
+        last_used = now
+    actor = Actor(row.username, frozenset(row.roles_json))
+    ctx.identities.put("token", digest, (actor, last_used + TOKEN_TOUCH_INTERVAL), generation)
+    return actor
 
 
 def _own_account(uow, actor: Actor, *, active_only: bool = False):

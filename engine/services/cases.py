@@ -79,20 +79,29 @@ def get_case(ctx: EngineContext, actor: Actor, *, instance_id: int | None = None
         return view_in(ctx, uow, _find(uow, instance_id, ticket_code))
 
 
-def view_in(ctx: EngineContext, uow, row) -> CaseView:
-    """The case of an instance row read in this unit of work, unmasked: callers mask it."""
-    definition = uow.definitions.get(row.definition_id)
-    compiled = ctx.compiled.get(definition.id, lambda: uow.definitions.spec_json(definition.id))
-    workflow = runtime.load_state(row.state_json, compiled)
+def view_in(ctx: EngineContext, uow, row, *, events: bool = True) -> CaseView:
+    """The case of an instance row read in this unit of work, unmasked: callers mask it. With
+    events=False its history is left out (CaseView.events stays empty): a task page shows none."""
+    definition = ctx.compiled.definition(row.definition_id, lambda: uow.definitions.get(row.definition_id))
     tasks = [task_service.to_item(t, row.ticket_code, row.display_name) for t in uow.tasks.of_instance(row.id)]
-    events = [to_record(e) for e in uow.events.of_instance(row.id)]
+    records = [to_record(e) for e in uow.events.of_instance(row.id)] if events else []
     return CaseView(
         id=row.id, ticket_code=row.ticket_code, status=row.status, outcome=row.outcome,
         display_name=row.display_name, process_key=definition.process_key, definition_version=definition.version,
         definition_id=definition.id, started_by=row.started_by, started_at=utc(row.started_at),
         updated_at=utc(row.updated_at), completed_at=utc(row.completed_at), revision=row.revision,
-        data=dict(workflow.last_task.data) if workflow.last_task is not None else {},
-        tasks=tasks, events=events)
+        data=case_data(ctx, uow, row), tasks=tasks, events=records)
+
+
+def case_data(ctx: EngineContext, uow, row) -> dict:
+    """The case's data (its last task's), read off the stored state's text; the workflow is built
+    only for a state of another shape (engine/state_codec.py last_task_data)."""
+    data = runtime.last_task_data(row.state_json)
+    if data is None:
+        compiled = ctx.compiled.get(row.definition_id, lambda: uow.definitions.spec_json(row.definition_id))
+        workflow = runtime.load_state(row.state_json, compiled)
+        data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
+    return data
 
 
 def _find(uow, instance_id, ticket_code):
@@ -137,5 +146,4 @@ def case_forms(ctx: EngineContext, actor: Actor, instance_id: int) -> dict[str, 
         if row is None:
             raise NotFound("Kasus tidak ditemukan.")
         definition = ctx.compiled.definition(row.definition_id, lambda: uow.definitions.get(row.definition_id))
-    catalog = ctx.pinned_forms(definition)
-    return {key: catalog.get(key) for key in catalog.keys()}
+    return ctx.pinned_forms(definition).by_key()

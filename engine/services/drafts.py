@@ -15,25 +15,41 @@ from engine.errors import Conflict, InvalidData
 from engine.services import cases, privacy
 from engine.services import tasks as task_service
 from engine.views import CaseView, StepInfo, TaskDetail, TaskItem
+from forms import Form
 
 MAX_DRAFT_BYTES = 64 * 1024  # a form's text fields at their maxLength fit with room to spare
 
 
 def task_detail(ctx: EngineContext, actor: Actor, task_id: str) -> TaskDetail:
+    """The task page's reading: the task and its case in one round trip, the definition from the
+    process's cache, the case's data off its state's text, and no history (the page shows none)."""
     with ctx.uow(write=False) as uow:
-        row = task_service.authorised(uow, actor, task_id)
-        case_row = uow.instances.get(row.instance_id)
+        row, case_row = uow.tasks.get_with_case(str(task_id))
+        task_service.check_role(row, actor)
         definition = ctx.compiled.definition(case_row.definition_id,
                                              lambda: uow.definitions.get(case_row.definition_id))
-        view = cases.view_in(ctx, uow, case_row)
+        view = cases.view_in(ctx, uow, case_row, events=False)
     item = task_service.to_item(row, case_row.ticket_code, case_row.display_name)
     return detail_of(ctx, definition, item, privacy.mask_case(ctx, view, actor), draft=row.draft_json)
 
 
+def task_form(ctx: EngineContext, actor: Actor, task_id: str) -> tuple[TaskItem, Form]:
+    """The task and the form it is completed with, pinned by its case's version: what a form post
+    needs before complete() (the page itself is read again only to show a refusal)."""
+    with ctx.uow(write=False) as uow:
+        row, case_row = uow.tasks.get_with_case(str(task_id))
+        task_service.check_role(row, actor)
+        definition = ctx.compiled.definition(case_row.definition_id,
+                                             lambda: uow.definitions.get(case_row.definition_id))
+    item = task_service.to_item(row, case_row.ticket_code, case_row.display_name)
+    return item, ctx.pinned_forms(definition).get(row.form_key)
+
+
 def detail_of(ctx: EngineContext, definition, item: TaskItem, case: CaseView, *, draft: dict | None) -> TaskDetail:
     """A TaskDetail from what the caller read; the caller has masked `case` for its reader."""
-    return TaskDetail(task=item, step=step_info(definition, item.bpmn_id),
-                      form=ctx.pinned_forms(definition).get(item.form_key), draft=draft or None, case=case)
+    catalog = ctx.pinned_forms(definition)
+    return TaskDetail(task=item, step=step_info(definition, item.bpmn_id), form=catalog.get(item.form_key),
+                      draft=draft or None, case=case, case_forms=catalog.by_key())
 
 
 def step_info(definition, bpmn_id: str) -> StepInfo:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from engine import runtime
 from engine.case import DISPLAY_NAME_FIELD, Actor
 from engine.context import EngineContext
 from engine.errors import Conflict, NotFound
@@ -43,9 +42,7 @@ def track(ctx: EngineContext, ticket_code: str) -> PublicStatus:
     with ctx.uow(write=False) as uow:
         row = _case_row(uow, ticket_code)
         tasks = uow.tasks.of_instance(row.id)
-        compiled = ctx.compiled.get(row.definition_id, lambda: uow.definitions.spec_json(row.definition_id))
-    workflow = runtime.load_state(row.state_json, compiled)
-    data = dict(workflow.last_task.data) if workflow.last_task is not None else {}
+        data = cases.case_data(ctx, uow, row)
     ready = [t for t in tasks if t.state == "ready"]  # of_instance reads them oldest first
     if row.status == "completed":
         stage, current = ("ditolak" if row.outcome == REJECTED_END else "selesai"), None
@@ -76,7 +73,7 @@ def visitor_task(ctx: EngineContext, ticket_code: str, form_key: str) -> TaskDet
         if task is None:
             raise NotFound(NO_SUCH_FORM)
         definition = ctx.compiled.definition(row.definition_id, lambda: uow.definitions.get(row.definition_id))
-        view = cases.view_in(ctx, uow, row)
+        view = cases.view_in(ctx, uow, row, events=False)  # the visitor's page shows no history
     item = task_service.to_item(task, row.ticket_code, None)
     return drafts.detail_of(ctx, definition, item, privacy.mask_for_visitor(ctx, view), draft=None)
 

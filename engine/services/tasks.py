@@ -14,25 +14,41 @@ from engine.context import EngineContext
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.repositories import INBOX_STATUSES, utc
 from engine.tickets import ALPHABET
-from engine.views import CompletionResult, TaskItem
+from engine.views import CompletionResult, InboxPage, TaskItem
 
 _CODE_SYMBOLS = frozenset(ALPHABET)
 
 
 def inbox(ctx: EngineContext, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
-          status: str | None = None, search: str | None = None, limit: int = 200) -> list[TaskItem]:
+          status: str | None = None, search: str | None = None, limit: int = 200, offset: int = 0) -> list[TaskItem]:
     """status: None (every open task of the actor's lanes), 'unclaimed', 'mine' or 'others'.
     search: part of a ticket code (typed with or without its dash, any case) or of the name."""
+    return _inbox(ctx, actor, sop_step, mine_only, status, search, limit, offset, with_total=False)[0]
+
+
+def inbox_page(ctx: EngineContext, actor: Actor, *, sop_step: int | None = None, mine_only: bool = False,
+               status: str | None = None, search: str | None = None, limit: int = 50,
+               offset: int = 0) -> InboxPage:
+    """A page of the inbox with the number of tasks matching in all, read in one transaction."""
+    limit, offset = max(0, int(limit)), max(0, int(offset))
+    items, total = _inbox(ctx, actor, sop_step, mine_only, status, search, limit, offset, with_total=True)
+    return InboxPage(items=items, total=total, offset=offset, limit=limit)
+
+
+def _inbox(ctx, actor, sop_step, mine_only, status, search, limit, offset, *, with_total):
     if status is not None and status not in INBOX_STATUSES:
         raise InvalidData({"status": "Saringan status tidak dikenal: pilih unclaimed, mine atau others."})
     roles = sorted(actor.roles)
     if not roles:
-        return []
+        return [], 0
     terms = search_terms(search)
     with ctx.uow(write=False) as uow:
-        rows = uow.tasks.inbox(roles, actor.name, include_others_claims=not mine_only, sop_step=sop_step,
-                               status=status, search=terms, limit=limit)
-    return [to_item(r, r.ticket_code, r.display_name) for r in rows]
+        rows, total = uow.tasks.inbox(roles, actor.name, include_others_claims=not mine_only, sop_step=sop_step,
+                                      status=status, search=terms, limit=max(0, int(limit)),
+                                      offset=max(0, int(offset)), with_total=with_total)
+    # The rows hold a TaskItem's fields in its order (engine/inbox_repository.py); the times are
+    # aware already on SQLite's direct path, where utc() leaves them as they are.
+    return [TaskItem(*row[:12], utc(row[12]), utc(row[13]), utc(row[14]), row[15]) for row in rows], total
 
 
 def search_terms(search: str | None) -> tuple[str, str] | None:
@@ -105,7 +121,7 @@ def complete(ctx: EngineContext, actor: Actor, task_id: str, data: dict) -> Comp
     now = ctx.clock()
     with ctx.uow(write=True) as uow:
         row, case_row = uow.tasks.get_with_case(str(task_id))
-        _check_role(row, actor)
+        check_role(row, actor)
         result, case = complete_in(ctx, uow, actor, row, data, now, case_row=case_row)
         uow.commit()
     case.keep_after_commit()
@@ -162,10 +178,10 @@ def get_task_in(uow, task_id: str) -> TaskItem:
 
 def authorised(uow, actor: Actor, task_id: str):
     """The task row if it is in one of the actor's lanes; NotFound otherwise (as for no task)."""
-    return _check_role(uow.tasks.get(str(task_id)), actor)
+    return check_role(uow.tasks.get(str(task_id)), actor)
 
 
-def _check_role(row, actor: Actor):
+def check_role(row, actor: Actor):
     # Same answer for "no such task" and "not your lane", so ids cannot be probed.
     if row is None or not actor.has_role(row.role):
         raise NotFound("Tugas tidak ditemukan atau bukan untuk peran Anda.")

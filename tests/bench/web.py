@@ -121,7 +121,7 @@ class WebBench:
         tasks = [r[0] for r in ready if r and r[0]["role"] == LANE]
         open_now, cases = seed.counts(self.server.url, LANE)
         self.notes.append(f"inbox: {open_now} open tasks in budi's lane ({LANE}), {cases:,} cases in the database; "
-                          f"the page lists at most the engine's limit (200)")
+                          f"the page lists the oldest 50 (a page; Sebelumnya/Berikutnya for the rest)")
         # The floor: no token, no cookie, so a 401 that touches neither the database nor a session.
         found = {"floor": self.timed_gets(["/api/v1/tasks"], reps,
                                           (Client(self.server.port), LocalClient(self.local_html.app)))}

@@ -72,6 +72,18 @@ def test_fast_state_dict_is_spiffworkflows_own(compiled, tujuan, disetujui, rest
         assert runtime._is_completed(workflow) == workflow.is_completed() and workflow.completed >= completed
 
 
+@pytest.mark.parametrize("tujuan, disetujui", PATHS)
+def test_the_last_tasks_data_read_off_the_text_is_the_restored_workflows(compiled, tujuan, disetujui):
+    for workflow in walk(compiled, tujuan, disetujui, restore_each_step=True):
+        text = runtime.dump_state(workflow)
+        restored = runtime.load_state(text, compiled).last_task
+        assert runtime.last_task_data(text) == (restored.data if restored is not None else {})
+    assert runtime.last_task_data(text)["tujuan"] == tujuan  # the walk got somewhere
+    other_version = json.loads(text)
+    other_version[state_codec._SERIALIZER.VERSION_KEY] = "0.0"
+    assert runtime.last_task_data(json.dumps(other_version)) is None  # the caller loads it whole
+
+
 def test_unusual_task_data_takes_the_plain_json_path(compiled):
     workflow = runtime.new_workflow(compiled)
     workflow.do_engine_steps()
@@ -222,6 +234,27 @@ def test_prepared_statements_store_and_read_what_sqlalchemy_does(sqlite_alur, mo
     instance_id = sqlite_alur.start("pelayanan_pengaduan", UPP_KEMENTERIAN, first_task_data=screening()).instance_id
     assert _stored(sqlite_alur, "prepared", instance_id, monkeypatch) == \
         _stored(sqlite_alur, "sqlalchemy", instance_id, monkeypatch)
+
+
+def test_lists_of_tasks_read_on_the_direct_path_what_sqlalchemy_reads(sqlite_alur, monkeypatch):
+    started = [sqlite_alur.start("pelayanan_pengaduan", UPP_KEMENTERIAN, first_task_data=screening(nama=name))
+               for name in ("Budi Santoso", "Siti Aminah", "Rudi Hartono")]
+    sqlite_alur.claim(UPP_UNIT_KERJA, started[1].ready[0].id)
+    queries = [dict(), dict(status="unclaimed"), dict(status="mine"), dict(status="others"), dict(mine_only=True),
+               dict(search="udi", sop_step=2), dict(search=started[2].ticket_code.lower()), dict(limit=1, offset=1),
+               dict(limit=2, offset=2), dict(limit=1, offset=9)]
+
+    def read() -> list:
+        return ([sqlite_alur.inbox_page(UPP_UNIT_KERJA, **query) for query in queries]
+                + [sqlite_alur.case(AUDITOR, instance_id=s.instance_id) for s in started]
+                + [sqlite_alur.task_detail(UPP_UNIT_KERJA, s.ready[0].id) for s in started])
+
+    direct = read()
+    monkeypatch.setattr(prepared, "_plain_sqlite", lambda c: None)
+    assert direct == read()
+    assert [len(page.items) for page in direct[:len(queries)]] == [3, 2, 1, 0, 3, 2, 1, 1, 1, 0]
+    assert all(t.created_at.tzinfo is timezone.utc and t.due_at.tzinfo is timezone.utc and t.completed_at is None
+               for page in direct[:len(queries)] for t in page.items)
 
 
 def test_prepared_statement_errors_are_wrapped_as_sqlalchemy_wraps_them(sqlite_alur):

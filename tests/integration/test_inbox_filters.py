@@ -73,6 +73,24 @@ def test_search_by_part_of_the_name(three_cases):
     assert len(alur.inbox(UPP_UNIT_KERJA, search="   ")) == 3  # blank: no search
 
 
+def test_pages_and_totals(three_cases):
+    alur, _, mine, others, free = three_cases
+    everything = ids(alur.inbox(UPP_UNIT_KERJA))
+    pages = [alur.inbox_page(UPP_UNIT_KERJA, limit=2, offset=offset) for offset in (0, 2, 4)]
+    assert [ids(p.items) for p in pages] == [everything[:2], everything[2:], []]
+    assert [(p.total, p.offset, p.limit) for p in pages] == [(3, 0, 2), (3, 2, 2), (3, 4, 2)]
+    assert ids(alur.inbox(UPP_UNIT_KERJA, limit=1, offset=1)) == everything[1:2]
+    assert alur.inbox_page(UPP_UNIT_KERJA, limit=50).total == 3  # a short first page: no count needed
+    unclaimed = alur.inbox_page(UPP_UNIT_KERJA, status="unclaimed", limit=1, offset=1)
+    assert unclaimed.items == [] and unclaimed.total == 1
+    assert alur.inbox_page(UPP_UNIT_KERJA, search="udi", limit=1).total == 2  # Budi, Rudi
+    assert alur.inbox_page(UPP_UNIT_KERJA, mine_only=True, sop_step=2, limit=1).total == 2
+    assert alur.inbox_page(SESDEP, limit=1).total == 0
+    assert alur.inbox_page(Actor("nobody", frozenset()), limit=1).total == 0
+    negative = alur.inbox_page(UPP_UNIT_KERJA, limit=-1, offset=-5)  # not SQLite's "no limit"
+    assert negative.items == [] and (negative.offset, negative.limit, negative.total) == (0, 0, 3)
+
+
 def test_search_terms_clean_a_code_like_normalise_ticket_code():
     assert search_terms(None) is None and search_terms("  ") is None
     assert search_terms(" abc  de-fg ") == ("ABCDEFG", "abc de-fg")

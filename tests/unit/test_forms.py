@@ -536,3 +536,19 @@ def test_the_checking_schema_gives_the_verdicts_of_the_form_as_written():
                 assert verdict(fast) == verdict(as_written), (key, name, candidate)
                 checked += 1
     assert checked > 100
+
+
+def test_fields_are_built_once_and_handed_out_in_a_new_list(catalog):
+    form = catalog.get("screening_pengunjung")
+    first, second = form.fields(), form.fields()
+    assert first == second and first is not second  # a caller's list is its own
+    assert all(a is b for a, b in zip(first, second))  # the Field objects are built once
+    first.clear()
+    assert [f.name for f in form.fields()] == form.order
+
+
+def test_by_key_lists_the_forms_in_sop_order(catalog):
+    forms = catalog.by_key()
+    assert list(forms) == catalog.keys() and all(forms[key] is catalog.get(key) for key in forms)
+    forms.clear()
+    assert list(catalog.by_key()) == catalog.keys()

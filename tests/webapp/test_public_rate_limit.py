@@ -40,3 +40,10 @@ def test_visitor_routes_count_unknown_codes_too(limited_client):
         assert limited_client.get(f"/lacak/{guess}/kedatangan").status_code == 404
     assert limited_client.get("/lacak/ABCDE-23458/survei").status_code == 404
     assert limited_client.get("/lacak/ABCDE-23459/survei").status_code == 429
+
+
+def test_the_limits_are_checked_by_their_routes_not_before_every_request(limited_client):
+    # Flask-Limiter's app-wide check serves only default/application limits (Alur has none): it goes,
+    # and the limits above still hold, so each limited route checks its own.
+    hooks = limited_client.application.before_request_funcs[None]
+    assert limiter._check_request_limit not in hooks and hooks  # CSRF's check stays

@@ -144,3 +144,35 @@ def test_the_inbox_reads_only_the_inbox(make_client, web_alur, monkeypatch):
     for path in ("/kotak-masuk", "/kotak-masuk/baris", "/kotak-masuk?langkah=2&status=belum"):
         assert client.get(path).status_code == 200
     assert calls == []
+
+
+def test_the_inbox_comes_a_page_at_a_time_keeping_the_filters(make_client, web_alur, monkeypatch):
+    monkeypatch.setattr("web.staff.inbox.PAGE_SIZE", 2)
+    tasks = [start(web_alur, nama=f"Tamu {n}").ready[0].id for n in range(5)]
+    client = as_user(make_client, "budi")
+
+    def page(query: str) -> tuple[str, list[str], dict[str, str]]:
+        text = client.get("/kotak-masuk" + query).get_data(as_text=True)
+        found = re.findall(r'<a href="([^"]+)" rel="(prev|next)"', text)
+        links = {rel: href.replace("&amp;", "&") for href, rel in found}
+        return text, inbox_task_ids(text), links
+
+    first, ids, links = page("")
+    assert ids == tasks[:2] and "Tugas 1–2 dari 5" in first
+    assert set(links) == {"next"} and links["next"] == "/kotak-masuk?halaman=2"
+    second, ids, links = page("?cari=tamu&halaman=2")
+    assert ids == tasks[2:4] and "Tugas 3–4 dari 5" in second
+    assert links == {"prev": "/kotak-masuk?cari=tamu", "next": "/kotak-masuk?cari=tamu&halaman=3"}
+    rows_url = re.search(r'data-rows-url="([^"]+)"', second).group(1).replace("&amp;", "&")
+    assert rows_url == "/kotak-masuk/baris?cari=tamu&halaman=2"  # the poller stays on this page
+    fragment = client.get(rows_url).get_data(as_text=True)
+    assert inbox_task_ids(fragment) == tasks[2:4] and 'data-count-text="Tugas 3–4 dari 5"' in fragment
+    last, ids, links = page("?halaman=3")
+    assert ids == tasks[4:] and "Tugas 5–5 dari 5" in last and set(links) == {"prev"}
+    # Past the end (the lane finished tasks since the link was made): the last page instead.
+    _, ids, links = page("?halaman=40")
+    assert ids == tasks[4:] and links == {"prev": "/kotak-masuk?halaman=2"}
+    assert page("?halaman=0")[1] == page("?halaman=x")[1] == tasks[:2]
+    # A filter matching no more than a page: no pager, the plain count.
+    only, ids, links = page("?cari=Tamu+3")
+    assert ids == [tasks[3]] and links == {} and "1 tugas" in only

@@ -144,3 +144,23 @@ def test_an_unknown_action_is_a_bad_request(make_client, web_alur):
     started, task = case_at_step(web_alur, 2)
     assert post(as_user(make_client, "budi"), f"/tugas/{task.id}", {}, action="hapus").status_code == 400
     assert open_task(web_alur, started.instance_id).claimed_by is None
+
+
+def test_the_page_and_a_valid_post_make_one_light_engine_read(make_client, web_alur, monkeypatch):
+    """Benchmarked: the page reads the task detail alone (no case_forms, no history), and a valid
+    post reads only the task and its form before completing; the page is read for a refusal only."""
+    _, task = case_at_step(web_alur, 2)
+    _, other = case_at_step(web_alur, 2)
+    client = as_user(make_client, "budi")
+    calls = []
+    for name in ("task_detail", "task_form", "case", "case_forms", "history", "task"):
+        real = getattr(web_alur, name)
+        monkeypatch.setattr(web_alur, name, lambda *a, _n=name, _real=real, **k: calls.append(_n) or _real(*a, **k))
+    assert client.get(f"/tugas/{task.id}").status_code == 200 and calls == ["task_detail"]
+    assert web_alur.task_detail(UPP_UNIT_KERJA, task.id).case.events == []  # the page shows no history
+    calls.clear()
+    assert post(client, f"/tugas/{task.id}", VERIFIKASI, action="complete").status_code == 302
+    assert calls == ["task_form"]
+    calls.clear()
+    assert post(client, f"/tugas/{other.id}", {}, action="complete").status_code == 422
+    assert calls == ["task_form", "task_detail"]

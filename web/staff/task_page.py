@@ -69,31 +69,36 @@ def _save_draft(task_id: str):
 
 def _complete(task_id: str):
     actor = current_actor()
-    detail = alur().task_detail(actor, task_id)
+    # The task and its form are all a valid post needs; the page is read only to show a refusal.
+    task_item, form = alur().task_form(actor, task_id)
     raw = raw_values(request.form)
-    typed = values_for_display(raw, detail.form)
-    blocked = _blocked_reason(detail, actor.name)
+    blocked = _blocked_reason(task_item, actor.name)
     if blocked:
-        return render_task(detail, values=typed, problem=blocked, status=409)
-    data, errors = check(detail.form, raw)
+        return _refused(actor, task_id, raw, problem=blocked, status=409)
+    data, errors = check(form, raw)
     if errors:
-        return render_task(detail, values=typed, errors=errors, status=422)
+        return _refused(actor, task_id, raw, errors=errors, status=422)
     try:
         alur().complete(actor, task_id, data)
     except InvalidData as error:
-        return render_task(detail, values=typed, errors=error.errors, status=422)
+        return _refused(actor, task_id, raw, errors=error.errors, status=422)
     except Conflict as error:
-        return render_task(alur().task_detail(actor, task_id), values=typed, problem=error.message, status=409)
-    task_item = detail.task
+        return _refused(actor, task_id, raw, problem=error.message, status=409)
     flash(_("Langkah %(num)s selesai: %(name)s (tiket %(code)s)", num=task_item.sop_step, name=task_item.name,
             code=task_item.ticket_code), "success")
     return redirect(url_for("staff.inbox"))
 
 
-def _blocked_reason(detail, username: str) -> str | None:
+def _refused(actor, task_id: str, raw: dict, *, status: int, errors=None, problem: str | None = None):
+    """The task page as it stands now, with what was typed kept and why it was refused."""
+    detail = alur().task_detail(actor, task_id)
+    return render_task(detail, values=values_for_display(raw, detail.form), errors=errors, problem=problem,
+                       status=status)
+
+
+def _blocked_reason(task_item, username: str) -> str | None:
     """Why this user cannot complete the task now, before validating anything; the engine checks
     the same again under its lock (a race still ends in its Conflict)."""
-    task_item = detail.task
     if task_item.state == "completed":
         return _("Tugas ini sudah diselesaikan oleh %(user)s.", user=task_item.completed_by or "–")
     if task_item.state != "ready":
@@ -126,7 +131,7 @@ def render_task(detail, *, values=None, errors=None, problem: str | None = None,
     case = detail.case
     tujuan = case.data.get("tujuan")
     # The purpose's option title comes from the case's pinned forms (step 1's, not this one's).
-    tujuan_text = option_label(field_index(alur().case_forms(actor, case.id)), "tujuan", tujuan) if tujuan else None
+    tujuan_text = option_label(field_index(detail.case_forms), "tujuan", tujuan) if tujuan else None
     return render_template(
         "staff/task.html", detail=detail, task=task_item, step=detail.step, case=case,
         fields=detail.form.fields(), values=initial_values(detail) if values is None else values,
