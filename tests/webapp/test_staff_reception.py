@@ -87,3 +87,10 @@ def test_admin_cannot_open_cases_since_step_one_is_not_in_its_lane(make_client, 
     assert response.status_code == 403
     assert web_alur.inbox(UPP_UNIT_KERJA) == []
     assert 'id="lane-missing"' not in as_user(make_client, "ani").get("/terima-tamu").get_data(as_text=True)
+
+
+def test_reception_shows_step_ones_mutu_baku_beside_the_form(make_client, web_alur):
+    page = as_user(make_client, "ani").get("/terima-tamu").get_data(as_text=True)
+    step = min(web_alur.definitions()[0].steps.values(), key=lambda s: int(s["sop_step"]))
+    assert 'id="h-mutu"' in page and "Mutu Baku langkah 1" in page
+    assert step["output"] in page and step["kelengkapan"] in page

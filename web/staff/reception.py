@@ -35,7 +35,7 @@ def _page(form, values, errors, first_step):
     if first_step is not None and not current_actor().has_role(first_step["role"]):
         missing_lane = first_step.get("lane_name") or first_step["role"]
     return render_template("staff/receive.html", form=form, fields=form.fields(), values=values, errors=errors,
-                           missing_lane=missing_lane)
+                           missing_lane=missing_lane, first_step=first_step)
 
 
 @blueprint.route("/terima-tamu", methods=["GET", "POST"])
