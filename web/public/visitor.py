@@ -74,6 +74,24 @@ def _field(form, name: str):
     return next((f for f in form.fields() if f.name == name), None)
 
 
+def _submit(code: str, form_key: str, form, raw, *, stage_after: str):
+    """Check and complete the visitor's step: (field errors, None) or (None, a refusal page).
+    A second submit (a double tap, a second device; the survey is taken once per case) is the
+    engine's Conflict, told as the stage the case has moved on to."""
+    data, errors = check(form, raw)
+    if errors:
+        return errors, None
+    try:
+        alur().visitor_complete(code, form_key, data)
+    except InvalidData as invalid:
+        return invalid.errors or {"_form": invalid.message}, None
+    except Conflict as error:
+        return None, _unavailable(code, form_key, stage_after, error.message)
+    except NotFound:
+        return None, _unavailable(code, form_key, stage_after)
+    return {}, None
+
+
 @blueprint.route("/lacak/<code>/kedatangan", methods=["GET", "POST"])
 @guarded
 def check_in(code: str):
@@ -89,16 +107,9 @@ def check_in(code: str):
     raw = {"waktu_kedatangan": [now_wib().isoformat()], "dicatat_oleh": ["pengunjung"]}
     if note and extra:
         raw["keperluan_tambahan"] = [note]
-    data, errors = check(form, raw)
-    if not errors:
-        try:
-            alur().visitor_complete(code, CHECK_IN, data)
-        except InvalidData as invalid:
-            errors = invalid.errors or {"_form": invalid.message}
-        except Conflict as error:  # sent twice (a double tap, a second device)
-            return _unavailable(code, CHECK_IN, "dilayani", error.message)
-        except NotFound:
-            return _unavailable(code, CHECK_IN, "dilayani")
+    errors, refused = _submit(code, CHECK_IN, form, raw, stage_after="dilayani")
+    if refused:
+        return refused
     if errors:
         return render_template("public/check_in.html", values={"keperluan_tambahan": [note]}, errors=errors,
                                **page), 422
@@ -156,16 +167,9 @@ def survey(code: str):
     if request.method == "GET":
         return _render_survey(code, form, _survey_defaults(form), {})
     raw = raw_values(request.form)
-    data, errors = check(form, raw)
-    if not errors:
-        try:
-            alur().visitor_complete(code, SURVEY, data)
-        except InvalidData as invalid:
-            errors = invalid.errors or {"_form": invalid.message}
-        except Conflict as error:  # the survey is taken once per case
-            return _unavailable(code, SURVEY, "selesai", error.message)
-        except NotFound:
-            return _unavailable(code, SURVEY, "selesai")
+    errors, refused = _submit(code, SURVEY, form, raw, stage_after="selesai")
+    if refused:
+        return refused
     if errors:
         return _render_survey(code, form, values_for_display(raw, form), errors, 422)
     return render_template("public/thanks.html", code=code, kind="survey")
