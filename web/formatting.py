@@ -1,9 +1,12 @@
 """Template filters: times in WIB (the office's clock), durations and time left in words."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask_babel import format_datetime, gettext as _, ngettext
+
+
+WIB = timezone(timedelta(hours=7), "WIB")  # the office's clock; Indonesia has no daylight saving
 
 
 def now_utc() -> datetime:

@@ -6,7 +6,7 @@ a guesser is stopped after a few misses.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from engine.errors import NotFound
 from engine.tickets import normalise_ticket_code
 from web.extensions import limiter
+from web.formatting import WIB
 from web.public import blueprint
 from web.public.stages import STAGES, TUJUAN_LABELS, progress
 from web.security import alur, current_actor
@@ -37,9 +38,6 @@ def unknown_code(entered: str = ""):
     """The 404 for a code that is malformed or matches no case: the same answer for both, with
     the form to try again."""
     return render_template("public/track.html", code=entered, not_found=True), 404
-
-
-WIB = timezone(timedelta(hours=7))
 
 
 def parse_time(text: str | None) -> datetime | None:

@@ -5,7 +5,7 @@ that step: a visitor who scans the slip too early or twice has done nothing wron
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext
@@ -13,11 +13,11 @@ from flask_babel import gettext, lazy_gettext
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.tickets import normalise_ticket_code
 from web.form_view import check, raw_values, values_for_display
+from web.formatting import WIB
 from web.public import blueprint
 from web.public.tracking import guarded, parse_time, unknown_code
 from web.security import alur
 
-WIB = timezone(timedelta(hours=7), "WIB")  # the office's clock; Indonesia has no daylight saving
 CHECK_IN, SURVEY = "kedatangan_pengunjung", "survei_skm"
 QUESTION = re.compile(r"u\d+")
 
