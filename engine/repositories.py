@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Row
 
 from engine import inbox_repository as inbox_sql
 from engine.db.prepared import Prepared, PreparedSelect
-from engine.db.tables import event, event_personal, human_task, instance, process_definition, timer
+from engine.db.tables import event, event_personal, human_task, instance, process_definition, process_draft, timer
 from engine.inbox_repository import INBOX_STATUSES  # noqa: F401  (services import it from here)
 
 
@@ -67,6 +67,56 @@ class Definitions(_Repository):
     def bpmn_xml(self, definition_id: int) -> str | None:
         return self.c.execute(select(process_definition.c.bpmn_xml)
                               .where(process_definition.c.id == definition_id)).scalar()
+
+    def of_process(self, process_key: str) -> list[Row]:
+        q = (select(*self._listed).where(process_definition.c.process_key == process_key)
+             .order_by(process_definition.c.version.desc()))
+        return list(self.c.execute(q))
+
+    def by_version(self, process_key: str, version: int) -> Row | None:
+        q = select(*self._listed).where(process_definition.c.process_key == process_key,
+                                        process_definition.c.version == version)
+        return self.c.execute(q).first()
+
+    def retire_published(self, process_key: str, except_id: int) -> None:
+        """Only the newest version takes new cases; older ones keep running the cases they have."""
+        self.c.execute(update(process_definition)
+                       .where(process_definition.c.process_key == process_key,
+                              process_definition.c.status == "published", process_definition.c.id != except_id)
+                       .values(status="retired"))
+
+    def running_counts(self, process_key: str) -> dict[int, int]:
+        """{definition id: its running cases} for every version of one process."""
+        q = (select(instance.c.definition_id, func.count())
+             .join(process_definition, process_definition.c.id == instance.c.definition_id)
+             .where(process_definition.c.process_key == process_key, instance.c.status == "running")
+             .group_by(instance.c.definition_id))
+        return dict(self.c.execute(q).all())
+
+
+class Drafts(_Repository):
+    """The process owners' working copies, one per process (process_draft)."""
+
+    def get(self, process_key: str) -> Row | None:
+        return self.c.execute(select(process_draft).where(process_draft.c.process_key == process_key)).first()
+
+    def all(self) -> list[Row]:
+        q = select(*[c for c in process_draft.c if c.name != "bpmn_xml"]).order_by(process_draft.c.process_key)
+        return list(self.c.execute(q))
+
+    def insert(self, **values) -> None:
+        self.c.execute(insert(process_draft).values(**values))
+
+    def replace(self, process_key: str, expected_revision: int, **values) -> bool:
+        """Overwrite the draft if nobody saved it since expected_revision; False otherwise."""
+        result = self.c.execute(update(process_draft)
+                                .where(process_draft.c.process_key == process_key,
+                                       process_draft.c.revision == expected_revision)
+                                .values(revision=expected_revision + 1, **values))
+        return result.rowcount == 1
+
+    def delete(self, process_key: str) -> None:
+        self.c.execute(process_draft.delete().where(process_draft.c.process_key == process_key))
 
 
 # Prebuilt statements. Parameters named b_* are the WHERE values; for the UPDATEs without

@@ -5,7 +5,8 @@ from sqlalchemy import Engine
 
 from engine.accounts_repository import Accounts, ApiTokens
 from engine.db.connect import READ, WRITE
-from engine.repositories import Definitions, Events, Instances, Tasks, Timers
+from engine.migration_repository import Migrations
+from engine.repositories import Definitions, Drafts, Events, Instances, Tasks, Timers
 
 
 def access_engines(engine: Engine) -> dict[bool, Engine]:
@@ -28,10 +29,12 @@ class UnitOfWork:
             raise
         conn = self.connection
         self.definitions = Definitions(conn)
+        self.drafts = Drafts(conn)
         self.instances = Instances(conn)
         self.tasks = Tasks(conn)
         self.events = Events(conn)
         self.timers = Timers(conn)
+        self.migrations = Migrations(conn)
         self.accounts = Accounts(conn)
         self.api_tokens = ApiTokens(conn)
         return self

@@ -192,3 +192,44 @@ class PublicStatus:
     message: str | None  # step 5's polite message to the visitor, once it was told
     reason: str | None  # alasan_keputusan, shown only when rejected and the visitor was told
     visitor_form_key: str | None  # the Masyarakat-lane form open now (kedatangan / survei), if any
+
+
+@dataclass(frozen=True)
+class ProblemInfo:
+    """One reason a definition cannot be published, tied to its element for the modeler."""
+    code: str
+    element_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    process_key: str
+    bpmn_xml: str
+    base_version: int | None
+    revision: int
+    updated_by: str
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A row of a process's version list: the definition and the cases it still runs."""
+    definition: DefinitionInfo
+    running_cases: int
+
+
+@dataclass(frozen=True)
+class ProcessVersions:
+    process_key: str
+    name: str
+    versions: list[VersionInfo]  # newest first
+    draft: DraftInfo | None
+
+    @property
+    def serving(self) -> DefinitionInfo | None:
+        """The version new cases start on."""
+        return next((v.definition for v in self.versions if v.definition.status == "published"), None)

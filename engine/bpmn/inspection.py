@@ -173,6 +173,11 @@ def parse_iso_duration(text: str) -> timedelta | None:
                      seconds=float(g["s"].replace(",", ".")))
 
 
+# The printed SOP's flowchart symbol of a step (optional property; the first and last rows are
+# drawn as terminators whatever this says).
+SOP_SYMBOLS = ("kegiatan", "keputusan")
+
+
 def _check_user_tasks(proc, placed, form_keys: Collection[str]):
     steps, problems = {}, []
     for task in proc.iter(_q("userTask")):
@@ -199,6 +204,11 @@ def _check_user_tasks(proc, placed, form_keys: Collection[str]):
             shown = ", ".join(sorted(form_keys)[:12]) or "(belum ada formulir)"
             problems.append(_p("task.form_unknown", tid, f"formulir '{form_key}' tidak dikenal; pilih: {shown}."))
             bad = True
+        symbol = props.get("sop_simbol", "").strip() or "kegiatan"
+        if symbol not in SOP_SYMBOLS:
+            problems.append(_p("task.symbol_invalid", tid, f"properti 'sop_simbol' bernilai '{symbol}'; isi "
+                                                            "'kegiatan' (kotak) atau 'keputusan' (belah ketupat)."))
+            bad = True
         lane = placed.get(tid)
         if bad or lane is None:
             continue
@@ -206,7 +216,8 @@ def _check_user_tasks(proc, placed, form_keys: Collection[str]):
             bpmn_id=tid, name=task.get("name", ""), lane_id=lane.get("id"), lane_name=lane.get("name", ""),
             role=_properties(lane).get("role", ""), sop_step=int(step_text), kelengkapan=props["kelengkapan"],
             waktu_iso=waktu_iso, waktu=waktu, output=props["output"], keterangan=props["keterangan"],
-            form_key=form_key, documentation=(task.findtext(_q("documentation")) or "").strip())
+            form_key=form_key, documentation=(task.findtext(_q("documentation")) or "").strip(),
+            symbol=symbol)
     return steps, problems
 
 

@@ -72,6 +72,7 @@ class StepSpec:
     keterangan: str
     form_key: str
     documentation: str = ""
+    symbol: str = "kegiatan"  # the printed SOP's symbol: kegiatan (box) or keputusan (diamond)
 
 
 @dataclass(frozen=True)

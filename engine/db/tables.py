@@ -38,6 +38,18 @@ process_definition = Table(
     UniqueConstraint("process_key", "sha256"),
 )
 
+# The process owners' working copy of a process, one per process: saved as often as they like,
+# checked on demand, never run. It may be invalid; publishing turns it into the next version.
+process_draft = Table(
+    "process_draft", metadata,
+    Column("process_key", String(100), primary_key=True),
+    Column("bpmn_xml", Text, nullable=False),
+    Column("base_version", Integer),  # the version it was opened from, if any
+    Column("revision", Integer, nullable=False),  # optimistic lock between two owners' tabs
+    Column("updated_by", String(100), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
 instance = Table(
     "instance", metadata,
     Column("id", Integer, primary_key=True),

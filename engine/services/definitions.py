@@ -6,6 +6,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from engine.bpmn import DefinitionRejected, inspect_definition
+from engine.bpmn.model import Problem
 from engine.case import Actor
 from engine.context import EngineContext
 from engine.errors import Conflict, Forbidden, NotFound, Rejected
@@ -14,13 +15,29 @@ from engine.services.cases import STAFF_ROLES
 from engine.state_codec import spec_to_json
 from engine.views import DefinitionInfo
 
-DEPLOYER_ROLES = {"process_owner", "admin"}
+# Only process owners change an SOP (the admin manages accounts, not procedures).
+DEPLOYER_ROLES = {"process_owner"}
 
 
 def deploy(ctx: EngineContext, xml: bytes, actor: Actor, *, change_note: str = "",
            require_role: bool = True) -> DefinitionInfo:
     if require_role and not (actor.roles & DEPLOYER_ROLES):
         raise Forbidden("Hanya pemilik proses yang boleh memasang definisi proses.")
+    inspected, text, forms = inspect(ctx, xml)
+    with ctx.uow(write=True) as uow:
+        existing = uow.definitions.by_sha(inspected.process_id, inspected.sha256)
+        if existing is not None:
+            return _info(existing)
+        definition_id = add_version(ctx, uow, inspected, text, forms, actor, change_note)
+        uow.commit()
+    with ctx.uow(write=False) as uow:
+        return _info(uow.definitions.get(definition_id), newly_deployed=True)
+
+
+def inspect(ctx: EngineContext, xml: bytes | str):
+    """Every deploy check: (InspectedDefinition, the XML as text, the form catalog) or Rejected."""
+    if isinstance(xml, str):
+        xml = xml.encode("utf-8")
     forms = ctx.current_forms()
     try:
         inspected = inspect_definition(xml, form_keys=forms.keys(), lane_roles=ctx.settings.lane_roles,
@@ -30,29 +47,32 @@ def deploy(ctx: EngineContext, xml: bytes, actor: Actor, *, change_note: str = "
     try:
         text = xml.decode("utf-8")
     except UnicodeDecodeError:
-        raise Rejected([f"{inspected.process_id}: berkas BPMN harus disimpan dalam pengodean UTF-8; "
-                        "simpan ulang dari modeler sebagai UTF-8."]) from None
+        raise Rejected([Problem("xml.encoding", None, f"{inspected.process_id}: berkas BPMN harus disimpan dalam "
+                                "pengodean UTF-8; simpan ulang dari modeler sebagai UTF-8.")]) from None
+    return inspected, text, forms
+
+
+def add_version(ctx: EngineContext, uow, inspected, text: str, forms, actor: Actor, change_note: str) -> int:
+    """Insert the next version as the one new cases start on, and retire the one it replaces: one
+    transaction (the caller's), so a failure leaves the last good version serving."""
     used_forms = {step.form_key for step in inspected.steps.values()}
-    with ctx.uow(write=True) as uow:
-        existing = uow.definitions.by_sha(inspected.process_id, inspected.sha256)
-        if existing is not None:
-            return _info(existing)
-        values = dict(
-            process_key=inspected.process_id, version=uow.definitions.next_version(inspected.process_id),
-            sha256=inspected.sha256, name=inspected.name, status="published",
-            bpmn_xml=text, spec_json=spec_to_json(inspected.spec, inspected.subprocess_specs),
-            steps_json={bpmn_id: _step_dict(step) for bpmn_id, step in inspected.steps.items()},
-            lanes_json=[{"id": lane.id, "name": lane.name, "role": lane.role} for lane in inspected.lanes],
-            sop_header_json=inspected.sop_header,
-            forms_json={key: forms.get(key).schema for key in sorted(used_forms)},
-            change_note=change_note, created_by=actor.name, created_at=ctx.clock())
-        try:
-            definition_id = uow.definitions.add(**values)
-            uow.commit()
-        except IntegrityError:
-            raise Conflict("Versi ini baru saja dipasang oleh pengguna lain; muat ulang daftar versi.") from None
-    with ctx.uow(write=False) as uow:
-        return _info(uow.definitions.get(definition_id), newly_deployed=True)
+    values = dict(
+        process_key=inspected.process_id, version=uow.definitions.next_version(inspected.process_id),
+        sha256=inspected.sha256, name=inspected.name, status="published",
+        bpmn_xml=text, spec_json=spec_to_json(inspected.spec, inspected.subprocess_specs),
+        steps_json={bpmn_id: _step_dict(step) for bpmn_id, step in inspected.steps.items()},
+        lanes_json=[{"id": lane.id, "name": lane.name, "role": lane.role} for lane in inspected.lanes],
+        sop_header_json=inspected.sop_header,
+        # The schemas themselves, not their keys: a running case keeps the forms it started with
+        # even after forms/ changes.
+        forms_json={key: forms.get(key).schema for key in sorted(used_forms)},
+        change_note=change_note, created_by=actor.name, created_at=ctx.clock())
+    try:
+        definition_id = uow.definitions.add(**values)
+    except IntegrityError:
+        raise Conflict("Versi ini baru saja dipasang oleh pengguna lain; muat ulang daftar versi.") from None
+    uow.definitions.retire_published(inspected.process_id, except_id=definition_id)
+    return definition_id
 
 
 def deploy_file(ctx: EngineContext, path: str | Path, actor: Actor, **kwargs) -> DefinitionInfo:
@@ -105,6 +125,7 @@ def _step_dict(step) -> dict:
         "role": step.role, "sop_step": step.sop_step, "kelengkapan": step.kelengkapan,
         "waktu": step.waktu_iso, "waktu_seconds": int(step.waktu.total_seconds()), "output": step.output,
         "keterangan": step.keterangan, "form_key": step.form_key, "documentation": step.documentation,
+        "symbol": step.symbol,
     }
 
 

@@ -35,6 +35,7 @@ EXPECTED_FORMS = {  # form key -> SOP step (docs/CONVENTIONS.md)
     "layanan_konsultasi": "7",
     "layanan_progres": "7",
     "survei_skm": "8",
+    "catatan_langkah": "umum",  # for steps a process owner adds in the modeler
 }
 
 # The standard SKM questionnaire, PermenPANRB 14/2017 (domain.md), hard-coded as the expectation.
@@ -104,6 +105,7 @@ VALID = {
         "tanggal_survei": "2024-07-10", "waktu_survei": "08.00-12.00", "jenis_kelamin": "P", "usia": 41,
         "pendidikan": "D4/S1", "pekerjaan": "Wirausaha", "saran": "Ruang tunggu diperluas.",
     },
+    "catatan_langkah": {"langkah_dilaksanakan": True, "catatan_pelaksanaan": "Hasil survei direkap."},
 }
 
 EXPECTED_CLEAN = {
@@ -122,6 +124,7 @@ EXPECTED_CLEAN = {
     "layanan_konsultasi": VALID["layanan_konsultasi"],
     "layanan_progres": VALID["layanan_progres"],
     "survei_skm": {**VALID["survei_skm"], "jenis_layanan": "Pelayanan Pengaduan Masyarakat"},
+    "catatan_langkah": VALID["catatan_langkah"],
 }
 
 

@@ -172,7 +172,9 @@ def test_user_tasks_carry_the_sop_rows(tree):
     assert {t.get("id") for t in tasks} == set(USER_TASKS)
     for task in tasks:
         task_id, p = task.get("id"), props(task)
-        assert set(p) == TASK_PROPERTIES, task_id
+        # sop_simbol is optional: only the decision step (Sesdep's, step 3) draws a diamond.
+        assert set(p) - {"sop_simbol"} == TASK_PROPERTIES, task_id
+        assert p.get("sop_simbol", "kegiatan") == ("keputusan" if task_id == "Task_03_KeputusanSesdep" else "kegiatan")
         assert ISO_DURATION.match(p["waktu"]), (task_id, p["waktu"])
         step = int(p["sop_step"])
         assert step in SOP_STEPS, task_id
