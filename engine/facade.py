@@ -14,11 +14,16 @@ from engine.case import SYSTEM, Actor, Case
 from engine.context import EngineContext, utcnow
 from engine.db.connect import make_engine
 from engine.db.migrate import upgrade
+from engine.diff_views import VersionDiff
 from engine.errors import AlurError, EngineFailure, describe_error
-from engine.services import accounts, audit, cases, definitions, drafts, privacy, public, tasks, timers
+from engine import sop_document
+from engine.migration_views import MigrationCandidates, MigrationReport
+from engine.services import (accounts, audit, cases, definitions, drafts, migration, modeling, privacy, public, tasks,
+                             timers, version_diff)
 from engine.settings import Settings
-from engine.views import (ApiTokenInfo, CaseView, CompletionResult, DefinitionInfo, EventRecord, InboxPage,
-                          PublicStatus, StartResult, TaskDetail, TaskItem, UserInfo, VerifyReport)
+from engine.views import (ApiTokenInfo, CaseView, CompletionResult, DefinitionInfo, DraftInfo, EventRecord,
+                          InboxPage, ProblemInfo, ProcessVersions, PublicStatus, StartResult, TaskDetail, TaskItem,
+                          UserInfo, VerifyReport)
 
 
 class Alur:
@@ -63,6 +68,87 @@ class Alur:
     def definition_xml(self, actor: Actor, definition_id: int) -> str:
         """The BPMN of one version (staff only): what the case page's diagram draws."""
         return definitions.xml(self.ctx, actor, definition_id)
+
+    # -- process owners: drafts, checks, publishing, versions ---------------------------------
+    def processes(self, actor: Actor) -> list[ProcessVersions]:
+        """Every process with its versions (newest first) and draft: process owners and auditors."""
+        return modeling.processes(self.ctx, actor)
+
+    def process_versions(self, actor: Actor, process_key: str) -> ProcessVersions:
+        return modeling.versions(self.ctx, actor, process_key)
+
+    def process_version(self, actor: Actor, process_key: str, number: int) -> DefinitionInfo:
+        return modeling.version(self.ctx, actor, process_key, number)
+
+    def process_version_xml(self, actor: Actor, process_key: str, number: int) -> str:
+        """The BPMN of one version, as published (download, the modeler's starting point)."""
+        return modeling.version_xml(self.ctx, actor, process_key, number)
+
+    def form_titles(self) -> dict[str, str]:
+        """{form key: title} of the forms on disk, in SOP order: what a new step may use."""
+        forms = self.ctx.current_forms()
+        return {key: forms.get(key).title for key in forms.keys()}
+
+    def lane_roles(self) -> list[str]:
+        """The roles a lane may map to (the deploy checks refuse any other)."""
+        return sorted(self.settings.lane_roles)
+
+    def process_draft(self, actor: Actor, process_key: str) -> DraftInfo | None:
+        return modeling.draft(self.ctx, actor, process_key)
+
+    def save_process_draft(self, actor: Actor, process_key: str, xml: bytes | str, *,
+                           expected_revision: int | None, base_version: int | None = None) -> DraftInfo:
+        """Keep the working copy (may be invalid, never hostile); Conflict if another owner saved since."""
+        return modeling.save_draft(self.ctx, actor, process_key, xml, expected_revision=expected_revision,
+                                   base_version=base_version)
+
+    def discard_process_draft(self, actor: Actor, process_key: str) -> None:
+        modeling.discard_draft(self.ctx, actor, process_key)
+
+    def check_process(self, actor: Actor, process_key: str | None, xml: bytes | str) -> list[ProblemInfo]:
+        """The deploy checks on a BPMN text, as a list tied to element ids; [] when publishable."""
+        return modeling.check(self.ctx, actor, process_key, xml)
+
+    def upload_process(self, actor: Actor, data: bytes, *,
+                       process_key: str | None = None) -> tuple[DraftInfo, list[ProblemInfo]]:
+        """A .bpmn from another modeler becomes the draft, with what stands between it and publishing."""
+        return modeling.upload(self.ctx, actor, data, process_key=process_key)
+
+    def publish_process(self, actor: Actor, process_key: str, change_note: str, *,
+                        expected_revision: int | None = None) -> DefinitionInfo:
+        """The draft becomes the next version (new cases start on it); all or nothing."""
+        return modeling.publish(self.ctx, actor, process_key, change_note, expected_revision=expected_revision)
+
+    # -- process owners: version diff (version_diff.py) ------------------------------------
+    def diff_versions(self, actor: Actor, process_key: str, from_number: int, to_number: int) -> VersionDiff:
+        """What changed from one version to another, in words and as ids to mark: owners, auditors."""
+        return version_diff.diff_versions(self.ctx, actor, process_key, from_number, to_number)
+
+    # -- process owners: migrating running cases (migration.py) ------------------------------
+    def migration_candidates(self, actor: Actor, process_key: str,
+                             target_number: int | None = None) -> MigrationCandidates:
+        """Running cases on versions older than the target (default: the published version):
+        engine.migration_views.MigrationCandidates. Process owners only."""
+        return migration.candidates(self.ctx, actor, process_key, target_number)
+
+    def migration_dry_run(self, actor: Actor, process_key: str, instance_ids,
+                          target_number: int | None) -> MigrationReport:
+        """Per case: can it move to the target version, why not, what would happen. Writes nothing."""
+        return migration.dry_run(self.ctx, actor, process_key, instance_ids, target_number)
+
+    def migrate(self, actor: Actor, process_key: str, instance_ids, target_number: int | None, *,
+                expected_revisions: dict[int, int] | None = None) -> MigrationReport:
+        """Migrate the safe ones, each in its own transaction with the rules evaluated again; the
+        rest are refused with reasons and left untouched. expected_revisions: {case id: revision
+        the dry run saw}; a case changed since is refused as a conflict."""
+        return migration.migrate(self.ctx, actor, process_key, instance_ids, target_number,
+                                 expected_revisions=expected_revisions)
+
+    # -- the printed SOP (sop_document.py) ---------------------------------------------------
+    def sop_document(self, actor: Actor, process_key: str, number: int) -> sop_document.SopDocument:
+        """The official SOP document of one version (identity block, actors, matrix rows with their
+        flowchart symbols and connectors): process owners and auditors."""
+        return sop_document.build(modeling.version(self.ctx, actor, process_key, number))
 
     # -- accounts ---------------------------------------------------------------------------
     def authenticate(self, username: str, password: str) -> Actor:

@@ -31,6 +31,7 @@ E2E_USERS = {
     "budi": ("Budi Hartono", {"upp_unit_kerja"}),
     "sesdep": ("Sekretaris Deputi", {"sesdep"}),
     "admin": ("Admin Sistem", {"admin"}),
+    "pemilik": ("Pemilik Proses", {"process_owner"}),
 }
 
 

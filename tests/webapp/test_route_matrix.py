@@ -6,7 +6,9 @@ every role and by an anonymous visitor.
 """
 from __future__ import annotations
 
+from tests.conftest import PROCESS_OWNER
 from tests.webapp.conftest import WEB_USERS
+from tests.webapp.owner_audience import OWNER_AUDIENCE
 from tests.webapp.staff_support import as_user, case_at_step
 
 PUBLIC = "public"  # anyone, no account
@@ -46,6 +48,7 @@ AUDIENCE = {
     ("staff.ticket_slip", "GET"): EVERY_STAFF,
     ("staff.task", "GET"): {"budi"},  # the step-2 task below is UPP Unit Kerja's
     ("staff.task_action", "POST"): {"budi"},
+    **OWNER_AUDIENCE,
 }
 
 
@@ -73,7 +76,12 @@ def _fill(template: str, values: dict) -> str:
 
 def test_each_role_and_anonymous_against_every_staff_page(app, make_client, web_alur):
     started, task = case_at_step(web_alur, 2)
-    pages = [(rule, _fill(rule.rule, {"instance_id": started.instance_id, "task_id": task.id, "username": "budi"}))
+    # A draft to open, so that the draft's own page exists for those allowed to see it.
+    web_alur.save_process_draft(PROCESS_OWNER, "pelayanan_pengaduan",
+                                web_alur.process_version_xml(PROCESS_OWNER, "pelayanan_pengaduan", 1),
+                                expected_revision=None)
+    pages = [(rule, _fill(rule.rule, {"instance_id": started.instance_id, "task_id": task.id, "username": "budi",
+                                    "process_key": "pelayanan_pengaduan", "number": 1}))
              for rule, method in _routes(app)
              if method == "GET" and not rule.rule.startswith("/api/v1")
              and AUDIENCE[(rule.endpoint, "GET")] != PUBLIC]

@@ -24,6 +24,7 @@ EVENT_KINDS = {
     "instance.completed": lazy_gettext("Kasus selesai"),
     "timer.fired": lazy_gettext("Batas waktu tercapai"),
     "instance.error": lazy_gettext("Kesalahan mesin alur kerja"),
+    "instance.migrated": lazy_gettext("Dimigrasikan ke versi baru"),
 }
 TASK_STATES = {
     "ready": lazy_gettext("Sedang berjalan"),
@@ -133,6 +134,8 @@ def _note(event) -> str | None:
         return _("Versi proses %(version)s", version=data["version"])
     if event.kind == "instance.completed":
         return str(data.get("outcome_name") or data.get("outcome") or "") or None
+    if event.kind == "instance.migrated" and data.get("to_version") is not None:
+        return _("Dari versi %(old)s ke versi %(new)s", old=data.get("from_version"), new=data["to_version"])
     if event.kind == "instance.error":
         return str(data.get("error") or "") or None
     if event.kind == "task.ready" and data.get("due_at"):
