@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from engine.errors import Conflict, Forbidden, NotFound, Rejected
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound, Rejected
 from tests.conftest import AUDITOR, PROCESS_OWNER, ROOT, UPP_KEMENTERIAN
 from tests.sop_data import screening
 
@@ -170,3 +170,40 @@ def test_foreign_modelers_files_get_clear_answers(sqlite_alur, path: Path):
         with pytest.raises(Rejected):
             sqlite_alur.publish_process(PROCESS_OWNER, draft.process_key, "Berkas dari modeler lain")
     assert [d.process_key for d in sqlite_alur.definitions()] == [KEY]
+
+
+def test_a_running_case_keeps_the_forms_it_started_with(sqlite_url, tmp_path):
+    """Forms change on disk and v2 pins the new ones; the v1 case still validates with v1's."""
+    import json
+    import shutil
+
+    from tests.conftest import UPP_UNIT_KERJA, make_alur
+    from tests.sop_data import VERIFIKASI
+
+    forms_dir = tmp_path / "schemas"
+    shutil.copytree(ROOT / "forms" / "schemas", forms_dir)
+    alur = make_alur(sqlite_url, forms_dir=forms_dir)
+    try:
+        alur.deploy_shipped()
+        old_case = start(alur)
+        schema_path = forms_dir / "verifikasi_dumas.json"
+        schema = json.loads(schema_path.read_text(encoding="utf-8"))
+        schema["properties"]["nomor_register"] = {"type": "string", "title": "Nomor register", "minLength": 3, "maxLength": 40}
+        schema["required"].append("nomor_register")
+        schema["x-ui"]["order"].append("nomor_register")
+        schema["x-ui"]["fields"]["nomor_register"] = {"widget": "text", "help": "Nomor register Dumas."}
+        schema_path.write_text(json.dumps(schema), encoding="utf-8")
+        alur.save_process_draft(PROCESS_OWNER, KEY, SOP.replace("PT10M", "PT15M"), expected_revision=None)
+        v2 = alur.publish_process(PROCESS_OWNER, KEY, "Formulir verifikasi meminta nomor register")
+        new_case = start(alur)
+
+        def step2(instance_id):
+            return next(t for t in alur.case(AUDITOR, instance_id=instance_id).tasks if t.state == "ready")
+
+        # v1's pinned form has no nomor_register: the old case completes step 2 without it.
+        alur.complete(UPP_UNIT_KERJA, step2(old_case).id, VERIFIKASI)
+        with pytest.raises(InvalidData) as refused:
+            alur.complete(UPP_UNIT_KERJA, step2(new_case).id, VERIFIKASI)
+        assert "nomor_register" in refused.value.errors and v2.version == 2
+    finally:
+        alur.close()
