@@ -292,7 +292,8 @@
     this.body.appendChild(el('p', { 'class': 'hint', text: t.header_hint }));
     HEADER_FIELDS.forEach(function (name) {
       var long = name === 'sop_judul' || name === 'sop_instansi' || name === 'sop_unit';
-      self.propertyField(target.element, target.bo, name, t[name], long ? textArea('', 2) : textInput(''));
+      var control = long ? textArea('', 2) : textInput('', /^sop_tanggal_/.test(name) ? { type: 'date' } : {});
+      self.propertyField(target.element, target.bo, name, t[name], control);
     });
     var all = window.AlurProps.readAll(target.bo);
     HEADER_LISTS.forEach(function (base) {

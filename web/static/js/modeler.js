@@ -176,7 +176,14 @@
     })
     .then(function (xml) { return modeler.importXML(xml); })
     .then(function () {
-      modeler.get('canvas').zoom('fit-viewport', 'auto');
+      var canvas = modeler.get('canvas');
+      canvas.zoom('fit-viewport', 'auto');
+      // Shift the diagram right of the palette, which would otherwise cover the first lane.
+      var box = canvas.viewbox();
+      var extra = 90 / box.scale;
+      var grow = (box.width + extra) / box.width;
+      canvas.viewbox({ x: box.x - extra, y: box.y - box.height * (grow - 1) / 2,
+        width: box.width + extra, height: box.height * grow });
       setDirty(false);
       host.classList.add('is-ready');
       modeler.get('selection').select(null);
