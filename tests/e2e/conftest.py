@@ -5,6 +5,7 @@ does it). Without it the tests skip on a developer's machine and fail under CI=t
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -28,15 +29,32 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("e2e"), ARTIFACTS / "server.log")
+@contextlib.contextmanager
+def running_server(workdir, log_name: str):
+    """`alur init` on a fresh SQLite file, then `alur serve`, stopped however the tests end."""
+    srv = Server(workdir, ARTIFACTS / log_name)
     try:
         srv.prepare()
         srv.start()
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("e2e"), "server.log") as srv:
+        yield srv
+
+
+@contextlib.contextmanager
+def browsing_on(browser, server):
+    """People browsing one server; any script error or CSP refusal in their pages fails the test."""
+    watched = Watched()
+    session = Browsing(browser, server, watched)
+    yield session
+    session.close()
+    assert not watched.problems, "errors inside the pages:\n" + "\n".join(watched.problems)
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +78,5 @@ def shots(request):
 
 @pytest.fixture
 def browsing(browser, server):
-    watched = Watched()
-    session = Browsing(browser, server, watched)
-    yield session
-    session.close()
-    assert not watched.problems, "errors inside the pages:\n" + "\n".join(watched.problems)
+    with browsing_on(browser, server) as session:
+        yield session

@@ -13,10 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS
-from e2e_browser import Browsing, Watched
+from conftest import browsing_on, running_server
 from e2e_flow import fill_form
-from e2e_server import Server
 from tests.sop_data import screening
 
 KEY = "pelayanan_pengaduan"
@@ -25,22 +23,14 @@ NEW_STEP = "Rekap hasil survei kepuasan"
 
 @pytest.fixture(scope="module")
 def modeling_server(tmp_path_factory, browser):
-    srv = Server(tmp_path_factory.mktemp("e2e-modeler"), ARTIFACTS / "server-modeler.log")
-    try:
-        srv.prepare()
-        srv.start()
+    with running_server(tmp_path_factory.mktemp("e2e-modeler"), "server-modeler.log") as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture
 def owner_browsing(browser, modeling_server):
-    watched = Watched()
-    session = Browsing(browser, modeling_server, watched)
-    yield session
-    session.close()
-    assert not watched.problems, "errors inside the pages:\n" + "\n".join(watched.problems)
+    with browsing_on(browser, modeling_server) as session:
+        yield session
 
 
 def receive_visitor(browsing, name: str) -> tuple[str, int]:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from engine.case import Actor
 from engine.errors import Forbidden
 from tests.conftest import AUDITOR, PROCESS_OWNER, ROOT, SESDEP, UPP_KEMENTERIAN, UPP_UNIT_KERJA
+from tests.sop_versions import with_step_after_survey
 from tests.sop_data import DATA_BY_FORM, keputusan, screening
 
 KEY = "pelayanan_pengaduan"
@@ -31,25 +32,7 @@ def waktu_7_is_15_minutes() -> str:
 
 def archive_after_survey() -> str:
     """A new step 9 (UPP Unit Kerja) between the survey and the end."""
-    step9 = """<bpmn:userTask id="Task_09_Arsip" name="Arsipkan berkas kunjungan">
-      <bpmn:extensionElements><spiffworkflow:properties>
-        <spiffworkflow:property name="sop_step" value="9" />
-        <spiffworkflow:property name="kelengkapan" value="Hasil survei" />
-        <spiffworkflow:property name="waktu" value="PT5M" />
-        <spiffworkflow:property name="output" value="Berkas terarsip" />
-        <spiffworkflow:property name="keterangan" value="" />
-        <spiffworkflow:property name="form_key" value="catatan_langkah" />
-      </spiffworkflow:properties></bpmn:extensionElements>
-      <bpmn:incoming>Flow_Survei_Arsip</bpmn:incoming>
-      <bpmn:outgoing>Flow_Survei_GwHasil</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="Flow_Survei_Arsip" sourceRef="Task_08_Survei" targetRef="Task_09_Arsip" />
-    """
-    xml = SOP.replace("<bpmn:outgoing>Flow_Survei_GwHasil</bpmn:outgoing>\n    </bpmn:userTask>",
-                      "<bpmn:outgoing>Flow_Survei_Arsip</bpmn:outgoing>\n    </bpmn:userTask>\n    " + step9, 1)
-    xml = xml.replace('id="Flow_Survei_GwHasil" sourceRef="Task_08_Survei"',
-                      'id="Flow_Survei_GwHasil" sourceRef="Task_09_Arsip"')
-    return _in_lane(xml, "Task_02_VerifikasiDumas", "Task_09_Arsip")
+    return with_step_after_survey(name="Arsipkan berkas kunjungan", output="Berkas terarsip")
 
 
 def form_of_step_2_changed() -> str:
@@ -73,11 +56,6 @@ def konsultasi_replaced_by_a_meeting() -> str:
     and another name: SpiffWorkflow's diff pairs them by their neighbours."""
     return (SOP.replace("Task_07_Konsultasi", "Task_07_RapatPimpinan")
             .replace('name="Catat identitas dan arahkan ke konsultasi"', 'name="Rapat dengan pimpinan"'))
-
-
-def _in_lane(xml: str, beside: str, new_id: str) -> str:
-    ref = f"<bpmn:flowNodeRef>{beside}</bpmn:flowNodeRef>"
-    return xml.replace(ref, f"{ref}\n        <bpmn:flowNodeRef>{new_id}</bpmn:flowNodeRef>", 1)
 
 
 def publish_v2(alur, xml: str):

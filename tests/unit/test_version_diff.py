@@ -9,62 +9,14 @@ from engine.diff_views import ADDED, CHANGED, REMOVED
 from engine.services.version_diff import compare, duration_words
 from engine.settings import Settings
 from engine.views import DefinitionInfo
+from tests.sop_versions import replace_once as _replace_once, with_step_after_survey
 
 ROOT = Path(__file__).resolve().parents[2]
 SOP = (ROOT / "processes" / "pelayanan_pengaduan.bpmn").read_text(encoding="utf-8")
 FORM_KEYS = {path.stem for path in (ROOT / "forms" / "schemas").glob("*.json")}
 
-NEW_TASK = """
-    <bpmn:userTask id="Task_09_Arsip" name="Arsipkan hasil survei">
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="sop_step" value="9" />
-          <spiffworkflow:property name="kelengkapan" value="Hasil survei" />
-          <spiffworkflow:property name="waktu" value="PT5M" />
-          <spiffworkflow:property name="output" value="Arsip survei" />
-          <spiffworkflow:property name="keterangan" value="" />
-          <spiffworkflow:property name="form_key" value="catatan_langkah" />
-        </spiffworkflow:properties>
-      </bpmn:extensionElements>
-      <bpmn:incoming>Flow_Survei_GwHasil</bpmn:incoming>
-      <bpmn:outgoing>Flow_Arsip_GwHasil</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="Flow_Arsip_GwHasil" sourceRef="Task_09_Arsip" targetRef="Gateway_HasilLayanan" />
-"""
-NEW_SHAPES = """
-      <bpmndi:BPMNShape id="Task_09_Arsip_di" bpmnElement="Task_09_Arsip">
-        <dc:Bounds x="1850" y="530" width="100" height="80" />
-      </bpmndi:BPMNShape>
-      <bpmndi:BPMNEdge id="Flow_Arsip_GwHasil_di" bpmnElement="Flow_Arsip_GwHasil">
-        <di:waypoint x="1900" y="530" />
-        <di:waypoint x="1900" y="185" />
-      </bpmndi:BPMNEdge>
-"""
-
-
-def _replace_once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"expected exactly one {old!r} in the SOP"
-    return text.replace(old, new)
-
-
 def with_new_step(text: str = SOP) -> str:
-    """Step 9 "Arsipkan hasil survei" (UPP Unit Kerja, 5 minutes) between the survey and the last
-    gateway, drawn in the diagram."""
-    text = _replace_once(text, '<bpmn:flowNodeRef>Gateway_GabungLayanan</bpmn:flowNodeRef>',
-                         '<bpmn:flowNodeRef>Gateway_GabungLayanan</bpmn:flowNodeRef>\n'
-                         '        <bpmn:flowNodeRef>Task_09_Arsip</bpmn:flowNodeRef>')
-    text = _replace_once(text, '<bpmn:sequenceFlow id="Flow_Survei_GwHasil" sourceRef="Task_08_Survei" '
-                               'targetRef="Gateway_HasilLayanan" />',
-                         '<bpmn:sequenceFlow id="Flow_Survei_GwHasil" sourceRef="Task_08_Survei" '
-                         'targetRef="Task_09_Arsip" />' + NEW_TASK)
-    text = _replace_once(text, '<bpmn:incoming>Flow_Survei_GwHasil</bpmn:incoming>\n      '
-                               '<bpmn:outgoing>Flow_Hasil_Konsultasi</bpmn:outgoing>',
-                         '<bpmn:incoming>Flow_Arsip_GwHasil</bpmn:incoming>\n      '
-                         '<bpmn:outgoing>Flow_Hasil_Konsultasi</bpmn:outgoing>')
-    text = _replace_once(text, '<di:waypoint x="1820" y="160" />\n        <di:waypoint x="1875" y="160" />',
-                         '<di:waypoint x="1770" y="200" />\n        <di:waypoint x="1770" y="570" />\n'
-                         '        <di:waypoint x="1850" y="570" />')
-    return _replace_once(text, "</bpmndi:BPMNPlane>", NEW_SHAPES + "    </bpmndi:BPMNPlane>")
+    return with_step_after_survey(text)
 
 
 def with_step2_waktu(text: str = SOP, waktu: str = "PT5M") -> str:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tests.conftest import PROCESS_OWNER, ROOT
 from tests.webapp.conftest import login
+from tests.sop_versions import with_step_after_survey
 from web.owner.printing import duration_text, static_files_only
 
 SOP = (ROOT / "processes" / "pelayanan_pengaduan.bpmn").read_text(encoding="utf-8")
@@ -30,43 +31,11 @@ ROWS = {
     8: ("survey penilaian pelayanan publik", "5 menit", "Hasil Survey"),
 }
 
-STEP_9 = """
-    <bpmn:userTask id="Task_09_Arsip" name="Arsipkan berkas pengaduan">
-      <bpmn:documentation>Mengarsipkan berkas pengaduan dan hasil survei ke dalam sistem kearsipan</bpmn:documentation>
-      <bpmn:extensionElements>
-        <spiffworkflow:properties>
-          <spiffworkflow:property name="sop_step" value="9" />
-          <spiffworkflow:property name="kelengkapan" value="Hasil survei" />
-          <spiffworkflow:property name="waktu" value="PT1H30M" />
-          <spiffworkflow:property name="output" value="Berkas terarsip rapi" />
-          <spiffworkflow:property name="keterangan" value="" />
-          <spiffworkflow:property name="form_key" value="catatan_langkah" />
-        </spiffworkflow:properties>
-      </bpmn:extensionElements>
-      <bpmn:incoming>Flow_Survei_GwHasil</bpmn:incoming>
-      <bpmn:outgoing>Flow_Arsip_GwHasil</bpmn:outgoing>
-    </bpmn:userTask>
-    <bpmn:sequenceFlow id="Flow_Arsip_GwHasil" sourceRef="Task_09_Arsip" targetRef="Gateway_HasilLayanan" />
-"""
-
-
-def _once(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
-
-
 def with_step_9() -> bytes:
     """Step 9 (UPP Unit Kerja, 1 h 30 min) between the survey and the last gateway."""
-    text = _once(SOP, "<bpmn:flowNodeRef>Gateway_GabungLayanan</bpmn:flowNodeRef>",
-                 "<bpmn:flowNodeRef>Gateway_GabungLayanan</bpmn:flowNodeRef>\n"
-                 "        <bpmn:flowNodeRef>Task_09_Arsip</bpmn:flowNodeRef>")
-    text = _once(text, 'sourceRef="Task_08_Survei" targetRef="Gateway_HasilLayanan" />',
-                 'sourceRef="Task_08_Survei" targetRef="Task_09_Arsip" />' + STEP_9)
-    text = _once(text, "<bpmn:incoming>Flow_Survei_GwHasil</bpmn:incoming>\n      "
-                       "<bpmn:outgoing>Flow_Hasil_Konsultasi</bpmn:outgoing>",
-                 "<bpmn:incoming>Flow_Arsip_GwHasil</bpmn:incoming>\n      "
-                 "<bpmn:outgoing>Flow_Hasil_Konsultasi</bpmn:outgoing>")
-    return text.encode("utf-8")
+    return with_step_after_survey(
+        name="Arsipkan berkas pengaduan", waktu="PT1H30M", output="Berkas terarsip rapi",
+        documentation="Mengarsipkan berkas pengaduan dan hasil survei ke dalam sistem kearsipan").encode("utf-8")
 
 
 def text_of(response) -> str:
