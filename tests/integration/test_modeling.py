@@ -2,11 +2,16 @@
 modelers (hostile ones refused before anything is stored), and who may do what."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from engine.case import Actor
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, Rejected
 from tests.conftest import AUDITOR, PROCESS_OWNER, ROOT, UPP_KEMENTERIAN
 from tests.sop_data import screening
@@ -207,3 +212,46 @@ def test_a_running_case_keeps_the_forms_it_started_with(sqlite_url, tmp_path):
         assert "nomor_register" in refused.value.errors and v2.version == 2
     finally:
         alur.close()
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_two_owners_publishing_one_draft_at_once_make_one_version(alur, attempt):
+    from tests.integration.test_races import race
+
+    alur.save_process_draft(PROCESS_OWNER, KEY, SOP.replace("PT10M", "PT15M"), expected_revision=None)
+    owners = [PROCESS_OWNER, Actor("pemilik2", frozenset({"process_owner"}))]
+    outcomes = race(lambda owner: alur.publish_process(owner, KEY, f"Diterbitkan oleh {owner.name}"), owners)
+    published = [o for o in outcomes if not isinstance(o, Exception)]
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert len(published) == 1 and published[0].version == 2, outcomes
+    assert len(refused) == 1 and isinstance(refused[0], (Conflict, NotFound)), outcomes
+    assert [v.definition.status for v in alur.process_versions(AUDITOR, KEY).versions] == ["published", "retired"]
+    assert counts(alur) == (2, 0)
+
+
+PUBLISH_KILLER = textwrap.dedent("""
+    import os, sys
+    from engine.case import Actor
+    from engine.facade import Alur
+    from engine.services import definitions
+    from engine.settings import Settings
+
+    original = definitions.add_version
+    def add_then_die(*args, **kwargs):
+        original(*args, **kwargs)        # v2 inserted, v1 retired, nothing committed
+        os._exit(9)                      # the server dies here, mid-publish
+    definitions.add_version = add_then_die
+    alur = Alur(Settings(database_url=os.environ["ALUR_DATABASE_URL"]))
+    alur.publish_process(Actor("pemilik", frozenset({"process_owner"})), "pelayanan_pengaduan", "Mati di tengah")
+""")
+
+
+def test_a_server_killed_mid_publish_leaves_the_last_good_version_serving(alur, database_url):
+    draft = alur.save_process_draft(PROCESS_OWNER, KEY, SOP.replace("PT10M", "PT15M"), expected_revision=None)
+    killed = subprocess.run([sys.executable, "-c", PUBLISH_KILLER], cwd=ROOT, timeout=60,
+                            env={**os.environ, "ALUR_DATABASE_URL": database_url}, capture_output=True)
+    assert killed.returncode == 9, killed.stderr.decode()
+    assert alur.latest_definition(KEY).version == 1 and counts(alur) == (1, 1)
+    assert alur.process_draft(PROCESS_OWNER, KEY).revision == draft.revision
+    assert version_of(alur, start(alur)) == 1
+    assert alur.publish_process(PROCESS_OWNER, KEY, "Diterbitkan ulang").version == 2
