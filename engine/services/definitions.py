@@ -17,6 +17,7 @@ from engine.views import DefinitionInfo
 
 # Only process owners change an SOP (the admin manages accounts, not procedures).
 DEPLOYER_ROLES = {"process_owner"}
+UTF8_ADVICE = "berkas BPMN harus disimpan dalam pengodean UTF-8; simpan ulang dari modeler sebagai UTF-8."
 
 
 def deploy(ctx: EngineContext, xml: bytes, actor: Actor, *, change_note: str = "",
@@ -47,8 +48,7 @@ def inspect(ctx: EngineContext, xml: bytes | str):
     try:
         text = xml.decode("utf-8")
     except UnicodeDecodeError:
-        raise Rejected([Problem("xml.encoding", None, f"{inspected.process_id}: berkas BPMN harus disimpan dalam "
-                                "pengodean UTF-8; simpan ulang dari modeler sebagai UTF-8.")]) from None
+        raise Rejected([Problem("xml.encoding", None, f"{inspected.process_id}: {UTF8_ADVICE}")]) from None
     return inspected, text, forms
 
 

@@ -184,10 +184,7 @@ def _pinned(ctx: EngineContext, uow, definition_id: int):
 
 
 def _unique(instance_ids) -> list[int]:
-    seen: dict[int, None] = {}
-    for value in instance_ids:
-        seen.setdefault(int(value), None)
-    return list(seen)
+    return list(dict.fromkeys(int(value) for value in instance_ids))
 
 
 def _precheck(ctx: EngineContext, uow, row, instance_id: int, process_key: str, target_def):

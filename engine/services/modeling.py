@@ -110,13 +110,23 @@ def save_draft(ctx: EngineContext, actor: Actor, process_key: str, xml: bytes | 
     """Keep the working copy. expected_revision: the revision the owner's editor loaded (None when
     it started from a version with no draft); a different one means another owner saved since."""
     _require_modeler(actor)
-    text = _safe_text(ctx, xml)
+    text, process_ids = _safe_xml(ctx, xml)
+    return _store(ctx, actor, process_key, text, process_ids, expected_revision=expected_revision,
+                  base_version=base_version)
+
+
+def _store(ctx: EngineContext, actor: Actor, process_key: str, text: str, process_ids: list[tuple[str, bool]], *,
+           expected_revision: int | None, base_version: int | None = None, overwrite: bool = False) -> DraftInfo:
+    """Write the draft. overwrite: replace whatever draft there is (an upload the owner chose),
+    decided in the same transaction as the write."""
     now = ctx.clock()
     with ctx.uow(write=True) as uow:
         current = uow.drafts.get(process_key)
+        if overwrite and current is not None:
+            expected_revision = current.revision
         if current is None and expected_revision is None:
             if base_version is None and uow.definitions.latest_published(process_key) is None and \
-                    not _declares_process(text, process_key):
+                    process_key not in {pid for pid, _ in process_ids}:
                 raise NotFound(f"Proses '{process_key}' tidak ditemukan.")
             uow.drafts.insert(process_key=process_key, bpmn_xml=text, base_version=base_version, revision=1,
                               updated_by=actor.name, updated_at=now)
@@ -137,18 +147,14 @@ def discard_draft(ctx: EngineContext, actor: Actor, process_key: str) -> None:
         uow.commit()
 
 
-def upload(ctx: EngineContext, actor: Actor, data: bytes, *, process_key: str | None = None,
-           expected_revision: int | None = None) -> tuple[DraftInfo, list[ProblemInfo]]:
+def upload(ctx: EngineContext, actor: Actor, data: bytes, *,
+           process_key: str | None = None) -> tuple[DraftInfo, list[ProblemInfo]]:
     """A .bpmn from another modeler becomes the draft (of process_key, or of the process the file
     declares), with the problems that stand between it and publishing."""
     _require_modeler(actor)
-    text = _safe_text(ctx, data)
-    key = process_key or _declared_process_id(text)
-    with ctx.uow(write=False) as uow:
-        current = uow.drafts.get(key)
-    # An upload replaces the draft on purpose: the owner chose the file.
-    saved = save_draft(ctx, actor, key, text,
-                       expected_revision=current.revision if current is not None else None)
+    text, process_ids = _safe_xml(ctx, data)
+    key = process_key or _declared_process_id(process_ids)
+    saved = _store(ctx, actor, key, text, process_ids, expected_revision=None, overwrite=True)
     return saved, _problems(ctx, key, text)[0]
 
 
@@ -186,38 +192,29 @@ def publish(ctx: EngineContext, actor: Actor, process_key: str, change_note: str
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def _safe_text(ctx: EngineContext, xml: bytes | str) -> str:
-    """The XML as text, if it is safe to keep: within the size limit, no DTD, well-formed."""
+def _safe_xml(ctx: EngineContext, xml: bytes | str) -> tuple[str, list[tuple[str, bool]]]:
+    """The XML as text, if it is safe to keep (within the size limit, no DTD, well-formed, UTF-8),
+    and the (id, executable) of each process it declares: one parse for both."""
     data = xml.encode("utf-8") if isinstance(xml, str) else bytes(xml)
     try:
-        parse_safely(data, max_bytes=ctx.settings.max_bpmn_bytes)
+        _, tree = parse_safely(data, max_bytes=ctx.settings.max_bpmn_bytes)
     except DefinitionRejected as rejected:
         raise Rejected([_problem_info(p) for p in rejected.problems]) from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise Rejected([ProblemInfo("xml.encoding", None, "Berkas BPMN harus disimpan dalam pengodean UTF-8; "
-                                    "simpan ulang dari modeler sebagai UTF-8.")]) from None
+        raise Rejected([ProblemInfo("xml.encoding", None, definitions.UTF8_ADVICE[:1].upper() + definitions.UTF8_ADVICE[1:])]) from None
+    return text, [(p.get("id") or "", p.get("isExecutable") == "true")
+                  for p in tree.getroot().findall(f"{{{BPMN_NS}}}process")]
 
 
-def _process_ids(text: str) -> list[tuple[str, bool]]:
-    _, tree = parse_safely(text.encode("utf-8"))
-    return [(p.get("id") or "", p.get("isExecutable") == "true")
-            for p in tree.getroot().findall(f"{{{BPMN_NS}}}process")]
-
-
-def _declared_process_id(text: str) -> str:
-    ids = _process_ids(text)
-    executable = [pid for pid, runs in ids if runs and pid]
-    chosen = executable[0] if executable else next((pid for pid, _ in ids if pid), None)
+def _declared_process_id(process_ids: list[tuple[str, bool]]) -> str:
+    executable = [pid for pid, runs in process_ids if runs and pid]
+    chosen = executable[0] if executable else next((pid for pid, _ in process_ids if pid), None)
     if not chosen:
         raise Rejected([ProblemInfo("process.count", None, "Berkas tidak memuat bpmn:process; gambar proses "
                                     "dalam satu pool lalu unggah lagi.")])
     return chosen[:100]
-
-
-def _declares_process(text: str, process_key: str) -> bool:
-    return any(pid == process_key for pid, _ in _process_ids(text))
 
 
 def _draft_info(row) -> DraftInfo:

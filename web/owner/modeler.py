@@ -26,9 +26,8 @@ def modeler(process_key: str):
     wanted = request.args.get("versi", type=int)
     if wanted is not None or draft is None:
         number = wanted or (process.versions[0].definition.version if process.versions else None)
-        if number is None:
+        if number not in {v.definition.version for v in process.versions}:
             abort(404)
-        alur().process_version(actor, process_key, number)  # 404 for an unknown version
         source_url = url_for("owner.download", process_key=process_key, number=number, unduh=0)
         opened = _("versi %(number)d", number=number)
         base_version = number
