@@ -97,8 +97,12 @@ class Definitions(_Repository):
 class Drafts(_Repository):
     """The process owners' working copies, one per process (process_draft)."""
 
-    def get(self, process_key: str) -> Row | None:
-        return self.c.execute(select(process_draft).where(process_draft.c.process_key == process_key)).first()
+    def get(self, process_key: str, *, for_update: bool = False) -> Row | None:
+        """for_update: lock the row until the transaction ends (PostgreSQL; SQLite's write
+        transactions already exclude each other), so two publishes of one draft run one after the
+        other and the second finds it gone."""
+        q = select(process_draft).where(process_draft.c.process_key == process_key)
+        return self.c.execute(q.with_for_update() if for_update else q).first()
 
     def all(self) -> list[Row]:
         q = select(*[c for c in process_draft.c if c.name != "bpmn_xml"]).order_by(process_draft.c.process_key)

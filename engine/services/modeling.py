@@ -8,6 +8,8 @@ version, retires the old one and deletes the draft in one transaction.
 """
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from engine.bpmn import DefinitionRejected, Problem
 from engine.bpmn.safe_xml import parse_safely
 from engine.case import Actor
@@ -121,15 +123,19 @@ def _store(ctx: EngineContext, actor: Actor, process_key: str, text: str, proces
     decided in the same transaction as the write."""
     now = ctx.clock()
     with ctx.uow(write=True) as uow:
-        current = uow.drafts.get(process_key)
+        current = uow.drafts.get(process_key, for_update=True)
         if overwrite and current is not None:
             expected_revision = current.revision
         if current is None and expected_revision is None:
             if base_version is None and uow.definitions.latest_published(process_key) is None and \
                     process_key not in {pid for pid, _ in process_ids}:
                 raise NotFound(f"Proses '{process_key}' tidak ditemukan.")
-            uow.drafts.insert(process_key=process_key, bpmn_xml=text, base_version=base_version, revision=1,
-                              updated_by=actor.name, updated_at=now)
+            try:
+                uow.drafts.insert(process_key=process_key, bpmn_xml=text, base_version=base_version, revision=1,
+                                  updated_by=actor.name, updated_at=now)
+            except IntegrityError:  # another owner's first save of this draft won the race
+                raise Conflict("Draf proses ini baru saja dibuat oleh pengguna lain; muat ulang draf sebelum "
+                               "menyimpan agar perubahannya tidak tertimpa.") from None
         elif current is None or expected_revision is None or not uow.drafts.replace(
                 process_key, expected_revision, bpmn_xml=text, updated_by=actor.name, updated_at=now):
             holder = current.updated_by if current is not None else "pengguna lain"
@@ -170,7 +176,7 @@ def publish(ctx: EngineContext, actor: Actor, process_key: str, change_note: str
     # One transaction from reading the draft to deleting it: the version published is exactly the
     # draft that was checked, and any failure leaves the serving version as it was.
     with ctx.uow(write=True) as uow:
-        current = uow.drafts.get(process_key)
+        current = uow.drafts.get(process_key, for_update=True)
         if current is None:
             raise NotFound("Belum ada draf untuk diterbitkan; buka modeler dan simpan draf terlebih dahulu.")
         if expected_revision is not None and current.revision != expected_revision:

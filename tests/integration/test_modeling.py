@@ -255,3 +255,15 @@ def test_a_server_killed_mid_publish_leaves_the_last_good_version_serving(alur, 
     assert alur.process_draft(PROCESS_OWNER, KEY).revision == draft.revision
     assert version_of(alur, start(alur)) == 1
     assert alur.publish_process(PROCESS_OWNER, KEY, "Diterbitkan ulang").version == 2
+
+
+@pytest.mark.parametrize("attempt", range(2))
+def test_two_owners_starting_the_first_draft_at_once_keep_one(alur, attempt):
+    from tests.integration.test_races import race
+
+    owners = [PROCESS_OWNER, Actor("pemilik2", frozenset({"process_owner"}))]
+    outcomes = race(lambda owner: alur.save_process_draft(owner, KEY, SOP.replace("PT10M", f"PT1{len(owner.name)}M"),
+                                                          expected_revision=None), owners)
+    saved = [o for o in outcomes if not isinstance(o, Exception)]
+    assert len(saved) == 1 and isinstance(next(o for o in outcomes if o not in saved), Conflict), outcomes
+    assert alur.process_draft(PROCESS_OWNER, KEY).updated_by == saved[0].updated_by
