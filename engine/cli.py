@@ -299,6 +299,8 @@ def main() -> None:
 
 # The account commands live in their own module; importing it registers them on `cli`.
 from engine import cli_accounts  # noqa: E402,F401
+# Likewise the auditors' commands (replay, integrity and digests, reports, personal data).
+from engine import cli_audit  # noqa: E402,F401
 
 if __name__ == "__main__":
     main()

@@ -291,6 +291,21 @@ class Alur:
             case.save_events_only()
             uow.commit()
 
+    # -- auditors: timeline and exports (audit_trail.py) -------------------------------------
+    # (helper E adds its methods here)
+
+    # -- auditors: replay and deterministic re-execution (replay.py) --------------------------
+    # (helper A adds its methods here)
+
+    # -- auditors: hash chains of all cases and the daily digests (integrity.py) ---------------
+    # (helper B adds its methods here)
+
+    # -- reports: SLA against the Mutu Baku's Waktu, and the SKM survey index (reports.py) ------
+    # (helper C adds its methods here)
+
+    # -- personal data (UU 27/2022): reveal, data-subject export, retention purge ---------------
+    # (helper D adds its methods here)
+
     # -- timers ---------------------------------------------------------------------------
     def fire_due_timers(self) -> int:
         return timers.fire_due(self.ctx)

@@ -15,6 +15,9 @@ class Settings:
     processes_dir: Path = PROJECT_ROOT / "processes"
     forms_dir: Path = PROJECT_ROOT / "forms" / "schemas"
     max_bpmn_bytes: int = 2_000_000
+    # How long the personal data of a closed case is kept before the retention purge erases it.
+    # The office's Jadwal Retensi Arsip sets the real figure (domain.md): a setting, not a guess.
+    retention_days: int = 730
     # Lanes of a process may only map to these roles; other roles (process_owner, auditor,
     # admin) act on the system, never inside a case.
     lane_roles: frozenset[str] = field(
@@ -30,5 +33,7 @@ class Settings:
             values["processes_dir"] = Path(path)
         if path := os.environ.get("ALUR_FORMS_DIR"):
             values["forms_dir"] = Path(path)
+        if days := os.environ.get("ALUR_RETENTION_DAYS"):
+            values["retention_days"] = int(days)
         values.update(overrides)
         return cls(**values)

@@ -97,7 +97,7 @@ def create_app(alur: Alur | None = None, config: dict | None = None) -> Flask:
     from web import auth, health, i18n
     for module in (health, auth, i18n):
         app.register_blueprint(module.blueprint)
-    for name in ("staff", "public", "owner", "admin", "account", "api"):
+    for name in ("staff", "public", "owner", "audit", "privacy", "admin", "account", "api"):
         _register_optional(app, name)
     _check_limits_in_their_routes_only(app)
     return app

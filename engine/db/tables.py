@@ -66,6 +66,8 @@ instance = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
+    Column("personal_purged_at", DateTime(timezone=True)),  # retention purge erased its personal data
+    Index("ix_instance_status_completed", "status", "completed_at"),
 )
 
 # The inbox read model: one row per user task the engine has made ready, kept in step with the
@@ -109,6 +111,7 @@ event = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("instance_id", "seq"),
+    Index("ix_event_occurred_at", "occurred_at"),
 )
 
 # Personal fields of an event's data, kept apart so a retention purge can erase them while the
@@ -119,6 +122,22 @@ event_personal = Table(
     Column("salt", String(32)),
     Column("data_json", JSON),
     Column("purged_at", DateTime(timezone=True)),
+)
+
+# A periodic (daily) digest of every case's chain head, itself chained to the digest before it.
+# Printed and kept outside the system, it makes a later rewrite of events *and* heads by someone
+# with database access detectable: the heads recomputed from the events no longer give `digest`.
+chain_digest = Table(
+    "chain_digest", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_end", DateTime(timezone=True), nullable=False, unique=True),  # events up to here
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("case_count", Integer, nullable=False),
+    Column("event_count", Integer, nullable=False),
+    Column("heads_json", JSON, nullable=False),  # [[instance id, seq, hash], ...] by instance id
+    Column("prev_digest", String(64), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
 )
 
 # Due times of pending BPMN timers, indexed so a worker sleeps until the next one.

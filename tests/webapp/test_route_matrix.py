@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tests.conftest import PROCESS_OWNER
 from tests.webapp.conftest import WEB_USERS
+from tests.webapp.audit_audience import AUDIT_AUDIENCE
 from tests.webapp.owner_audience import OWNER_AUDIENCE
 from tests.webapp.staff_support import as_user, case_at_step
 
@@ -49,6 +50,7 @@ AUDIENCE = {
     ("staff.task", "GET"): {"budi"},  # the step-2 task below is UPP Unit Kerja's
     ("staff.task_action", "POST"): {"budi"},
     **OWNER_AUDIENCE,
+    **AUDIT_AUDIENCE,
 }
 
 

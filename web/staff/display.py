@@ -25,6 +25,9 @@ EVENT_KINDS = {
     "timer.fired": lazy_gettext("Batas waktu tercapai"),
     "instance.error": lazy_gettext("Kesalahan mesin alur kerja"),
     "instance.migrated": lazy_gettext("Dimigrasikan ke versi baru"),
+    "personal.revealed": lazy_gettext("Data pribadi dibuka oleh auditor"),
+    "personal.exported": lazy_gettext("Data pribadi diekspor untuk subjek data"),
+    "personal.purged": lazy_gettext("Data pribadi dihapus (masa retensi habis)"),
 }
 TASK_STATES = {
     "ready": lazy_gettext("Sedang berjalan"),

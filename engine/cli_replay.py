@@ -1,0 +1,2 @@
+"""placeholder"""
+from engine.cli import cli  # noqa: F401
