@@ -232,21 +232,6 @@ def show_cmd(state, case, user, roles):
     _emit(state, view, "\n".join(lines))
 
 
-@cli.command("verify")
-@click.argument("case", type=int)
-@click.pass_obj
-def verify_cmd(state, case):
-    """Periksa rantai hash riwayat satu kasus."""
-    report = state.alur.verify(case)
-    if report.intact:
-        text = f"Kasus #{report.instance_id}: {report.events} peristiwa, rantai hash utuh ({report.head[:12]})."
-    else:
-        text = f"Kasus #{report.instance_id}: RANTAI RUSAK\n" + "\n".join(f"  {b}" for b in report.breaks)
-    _emit(state, report, text)
-    if not report.intact:
-        sys.exit(4)
-
-
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Jalankan pengatur waktu yang jatuh tempo sekali, lalu keluar.")
 @click.pass_obj

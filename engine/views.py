@@ -115,7 +115,9 @@ class VerifyReport:
     ticket_code: str
     events: int
     head: str
-    breaks: list[str]
+    breaks: list[str]  # "event #3: altered: ..." (a stable prefix for scripts, the detail in Indonesian)
+    # engine.ledger.ChainBreak: the same findings with the events they name and an Indonesian sentence
+    problems: tuple = ()
 
     @property
     def intact(self) -> bool:

@@ -18,7 +18,7 @@ import sys
 import time
 from importlib.metadata import version
 
-from tests.bench import breakdown, persisted, raw, sizes, web_report
+from tests.bench import breakdown, integrity, persisted, raw, sizes, web_report
 from tests.bench.server import SERVER_THREADS, Server
 from tests.bench.stats import median, percentile, table, us
 from tests.bench.web import WebBench
@@ -36,13 +36,18 @@ def _args(argv):
                         help=f"alur serve --threads (default {SERVER_THREADS}, the command's own default)")
     parser.add_argument("--seed-cases", type=int, help="closed cases seeded for the big inbox (default 100,000)")
     parser.add_argument("--web-seconds", type=float, help="length of the concurrent run (default 8)")
+    parser.add_argument("--verify-cases", type=int,
+                        help="cases seeded for the hash-chain verification and replay figures, 0 to skip "
+                             "(default 10,000)")
     parser.add_argument("--quick", action="store_true",
-                        help="small everything (2 rounds of 50, memory on 200 cases, 2,000 seeded, 1 s concurrent); "
-                             "options given explicitly still win")
+                        help="small everything (2 rounds of 50, memory on 200 cases, 2,000 seeded, 1 s concurrent, "
+                             "1,000 cases verified); options given explicitly still win")
     args = parser.parse_args(argv)
-    defaults = ({"rounds": 2, "instances": 50, "memory_cases": 200, "seed_cases": 2000, "web_seconds": 1.0}
+    defaults = ({"rounds": 2, "instances": 50, "memory_cases": 200, "seed_cases": 2000, "web_seconds": 1.0,
+                 "verify_cases": 1000}
                 if args.quick else
-                {"rounds": 5, "instances": 200, "memory_cases": 1000, "seed_cases": 100_000, "web_seconds": 8.0})
+                {"rounds": 5, "instances": 200, "memory_cases": 1000, "seed_cases": 100_000, "web_seconds": 8.0,
+                 "verify_cases": 10_000})
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -152,6 +157,11 @@ def _run(args, stack: contextlib.ExitStack) -> int:
               f"{us(raw_median):.1f} us)\n")
 
         done_bytes, running_bytes, cases = sizes.stored_sizes(db.alur)
+
+    if args.verify_cases:
+        gc.collect()
+        print(integrity.run(done_median, args.verify_cases, repeats=2 if args.quick else 3,
+                            replay_repeats=3 if args.quick else 10))
 
     print(table("Workflow state per instance (bytes)",
                 ["", "tasks", "alur (spec by reference)", "SpiffWorkflow default", "default / alur"],

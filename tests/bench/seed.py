@@ -2,12 +2,17 @@
 
 Bench code may use SQL (web/ may not). Templates are real cases run to their end through the
 facade (the three SOP paths); each clone copies a template's instance, inbox (completed rows),
-event and event_personal rows with new ids and a new unique ticket code. The copies' hash
-chains do not verify (the chain covers ids); nothing in the bench reads them back except as
-rows a query must skip. Open tasks already in the database are left as they are.
+event and event_personal rows with new ids and a new unique ticket code. A hash covers the case
+id and the task ids, so each clone's chain is hashed again (and its head set): `ChainTemplate`
+writes each template event's canonical JSON once with blanks for those values, and a clone's
+hash is one string join and one SHA-256, checked against engine.ledger on every template's first
+clone. The seeded database verifies whole (`alur verify --all`). Open tasks already in the
+database are left as they are.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 import uuid
@@ -15,6 +20,8 @@ import uuid
 from sqlalchemy import create_engine, text
 
 from engine.case import Actor
+from engine.integrity_repository import Integrity
+from engine.ledger import GENESIS, ChainedContent, canonical_json, timestamp
 from engine.db.tables import event, event_personal, human_task, instance
 from engine.repositories import Tasks
 from engine.tickets import ALPHABET
@@ -66,7 +73,66 @@ def _codes(existing: set[str], count: int, rng: random.Random) -> list[str]:
     return codes
 
 
-def _read_templates(raw, cols: dict, template_ids: list[int]) -> list[tuple]:
+_CASE_BLANK = 918273645546372819  # stands for the clone's case id in a template's canonical JSON
+_TASK_BLANK = "@@alur-bench-task@@"
+_PREV_BLANK = "@@alur-bench-prev@@"
+
+
+class ChainTemplate:
+    """A template case's events as canonical JSON with blanks for the case id, the task id and
+    the previous hash: what engine.ledger.ChainedContent.hash_after hashes, minus those."""
+
+    def __init__(self, rows):
+        self.contents, self.pieces = [], []
+        for r in rows:
+            content = ChainedContent(instance_id=r.instance_id, seq=r.seq, occurred_at=r.occurred_at, actor=r.actor,
+                                     kind=r.kind, task_id=r.task_id, bpmn_id=r.bpmn_id, lane_id=r.lane_id,
+                                     data=r.data_json, personal_digest=r.personal_digest)
+            self.contents.append(content)
+            body = {"instance_id": _CASE_BLANK, "seq": r.seq, "occurred_at": timestamp(r.occurred_at),
+                    "actor": r.actor, "kind": r.kind, "task_id": _TASK_BLANK if r.task_id else None,
+                    "bpmn_id": r.bpmn_id, "lane_id": r.lane_id, "data": r.data_json,
+                    "personal_digest": r.personal_digest, "prev_hash": _PREV_BLANK}
+            text = canonical_json(body)
+            blanks = [str(_CASE_BLANK), json.dumps(_PREV_BLANK)] + ([json.dumps(_TASK_BLANK)] if r.task_id else [])
+            assert all(text.count(blank) == 1 for blank in blanks), text
+            self.pieces.append(_split(text, blanks))
+
+    def hashes(self, instance_id: int, task_ids: dict) -> list[str]:
+        """The clone's event hashes, in sequence order."""
+        out, prev = [], GENESIS
+        for content, (parts, order) in zip(self.contents, self.pieces):
+            values = {"case": str(instance_id), "prev": f'"{prev}"',
+                      "task": json.dumps(task_ids.get(content.task_id, content.task_id))}
+            joined = parts[0] + "".join(values[name] + part for name, part in zip(order, parts[1:]))
+            prev = hashlib.sha256(joined.encode()).hexdigest()
+            out.append(prev)
+        return out
+
+    def check(self, instance_id: int, task_ids: dict, hashes: list[str]) -> None:
+        """The same hashes as the ledger computes (run once per template)."""
+        prev = GENESIS
+        for content, digest in zip(self.contents, hashes):
+            moved = ChainedContent(**{**content.__dict__, "instance_id": instance_id,
+                                      "task_id": task_ids.get(content.task_id, content.task_id)})
+            assert moved.hash_after(prev) == digest, "the bench's hashing differs from engine.ledger"
+            prev = digest
+
+
+def _split(text: str, blanks: list[str]) -> tuple[list[str], list[str]]:
+    names = {str(_CASE_BLANK): "case", json.dumps(_PREV_BLANK): "prev", json.dumps(_TASK_BLANK): "task"}
+    found = sorted((text.index(b), b) for b in blanks)
+    parts, order, at = [], [], 0
+    for index, blank in found:
+        parts.append(text[at:index])
+        order.append(names[blank])
+        at = index + len(blank)
+    parts.append(text[at:])
+    return parts, order
+
+
+def _read_templates(c, cols: dict, template_ids: list[int]) -> list[tuple]:
+    raw = c.exec_driver_sql
     templates = []
     for template_id in map(int, template_ids):
         def rows(table: str, where: str):
@@ -74,8 +140,9 @@ def _read_templates(raw, cols: dict, template_ids: list[int]) -> list[tuple]:
         inst = rows("instance", f"id = {template_id}")[0]
         assert inst[cols["instance"].index("status")] == "completed", "templates must be closed cases"
         templates.append((inst, rows("human_task", f"instance_id = {template_id}"),
-                          rows("event", f"instance_id = {template_id} ORDER BY id"),
-                          rows("event_personal", f"event_id IN (SELECT id FROM event WHERE instance_id = {template_id})")))
+                          rows("event", f"instance_id = {template_id} ORDER BY seq"),
+                          rows("event_personal", f"event_id IN (SELECT id FROM event WHERE instance_id = {template_id})"),
+                          ChainTemplate(list(Integrity(c).chain_rows(template_id)))))
     return templates
 
 
@@ -88,11 +155,13 @@ def clone(url: str, template_ids: list[int], count: int) -> dict:
     tables = (instance, human_task, event, event_personal)  # parents first
     cols = {t.name: _columns(t) for t in tables}
     inserted = {t.name: 0 for t in tables}
-    i_id, i_code = cols["instance"].index("id"), cols["instance"].index("ticket_code")
-    e_id, e_inst, e_task = (cols["event"].index(n) for n in ("id", "instance_id", "task_id"))
+    i_id, i_code, i_head = (cols["instance"].index(n) for n in ("id", "ticket_code", "event_head"))
+    e_id, e_inst, e_task, e_prev, e_hash = (cols["event"].index(n)
+                                            for n in ("id", "instance_id", "task_id", "prev_hash", "hash"))
+    checked = set()
     with engine.begin() as c:
         raw = c.exec_driver_sql  # values copied as stored: no decoding and re-encoding
-        templates = _read_templates(raw, cols, template_ids)
+        templates = _read_templates(c, cols, template_ids)
         next_instance = raw("SELECT coalesce(max(id), 0) + 1 FROM instance").scalar()
         next_event = raw("SELECT coalesce(max(id), 0) + 1 FROM event").scalar()
         existing = {r[0] for r in raw("SELECT ticket_code FROM instance")}
@@ -100,21 +169,27 @@ def clone(url: str, template_ids: list[int], count: int) -> dict:
         while made < count:
             batch = {name: [] for name in inserted}
             for code in _codes(existing, min(CHUNK, count - made), rng):
-                inst, tasks, events, personal = templates[made % len(templates)]
+                which = made % len(templates)
+                inst, tasks, events, personal, chain = templates[which]
                 made += 1
                 new_id, next_instance = next_instance, next_instance + 1
-                copy = list(inst)
-                copy[i_id], copy[i_code] = new_id, code
-                batch["instance"].append(tuple(copy))
                 task_ids = {t[0]: str(uuid.UUID(int=rng.getrandbits(128), version=4)) for t in tasks}
+                hashes = chain.hashes(new_id, task_ids)
+                if which not in checked:
+                    chain.check(new_id, task_ids, hashes)
+                    checked.add(which)
+                copy = list(inst)
+                copy[i_id], copy[i_code], copy[i_head] = new_id, code, hashes[-1]
+                batch["instance"].append(tuple(copy))
                 batch["human_task"].extend((task_ids[t[0]], new_id) + t[2:] for t in tasks)
-                event_ids = {}
-                for e in events:
+                event_ids, prev = {}, GENESIS
+                for e, digest in zip(events, hashes):
                     copy = list(e)
                     event_ids[e[e_id]] = copy[e_id] = next_event
                     next_event += 1
                     copy[e_inst] = new_id
                     copy[e_task] = task_ids.get(e[e_task], e[e_task])
+                    copy[e_prev], copy[e_hash], prev = prev, digest, digest
                     batch["event"].append(tuple(copy))
                 batch["event_personal"].extend((event_ids[p[0]],) + p[1:] for p in personal)
             for table in tables:

@@ -6,7 +6,7 @@ every role and by an anonymous visitor.
 """
 from __future__ import annotations
 
-from tests.conftest import PROCESS_OWNER
+from tests.conftest import AUDITOR, PROCESS_OWNER
 from tests.webapp.conftest import WEB_USERS
 from tests.webapp.audit_audience import AUDIT_AUDIENCE
 from tests.webapp.owner_audience import OWNER_AUDIENCE
@@ -82,8 +82,9 @@ def test_each_role_and_anonymous_against_every_staff_page(app, make_client, web_
     web_alur.save_process_draft(PROCESS_OWNER, "pelayanan_pengaduan",
                                 web_alur.process_version_xml(PROCESS_OWNER, "pelayanan_pengaduan", 1),
                                 expected_revision=None)
+    digest = web_alur.create_digest(AUDITOR)  # so that the digest's own pages exist
     pages = [(rule, _fill(rule.rule, {"instance_id": started.instance_id, "task_id": task.id, "username": "budi",
-                                    "process_key": "pelayanan_pengaduan", "number": 1}))
+                                    "process_key": "pelayanan_pengaduan", "number": 1, "digest_id": digest.id}))
              for rule, method in _routes(app)
              if method == "GET" and not rule.rule.startswith("/api/v1")
              and AUDIENCE[(rule.endpoint, "GET")] != PUBLIC]
