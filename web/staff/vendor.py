@@ -22,3 +22,12 @@ def vendor(filename: str):
     if Path(filename).suffix not in SERVED_SUFFIXES:
         abort(404)
     return send_from_directory(DIST, filename, max_age=24 * 3600)
+
+
+# Chart.js for the SLA and SKM reports' charts (web/static/js/audit-charts.js): only its UMD build.
+CHART_JS = ROOT / "node_modules" / "chart.js" / "dist"
+
+
+@blueprint.get("/vendor/chart.js/chart.umd.min.js")
+def vendor_chart_js():
+    return send_from_directory(CHART_JS, "chart.umd.min.js", max_age=24 * 3600)
