@@ -16,6 +16,7 @@ Empty values stay empty: there is nothing to hide and the page can say "not fill
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import replace
 from weakref import WeakKeyDictionary
@@ -124,3 +125,17 @@ def _masked_dict(data: dict, fields: dict[str, bool], visible: frozenset[str]) -
         return data
     return {name: mask_value(value, fields[name]) if name in fields and name not in visible else value
             for name, value in data.items()}
+
+
+def text_scrubber(values, *, name: str | None = None):
+    """A function masking these personal values (and each word of the visitor's name, 3+
+    letters) wherever they occur in a free text, whole words only, ignoring case: for texts
+    that quote the visitor (step 5's message) once the values themselves are erased."""
+    words = {str(v).strip() for v in values if isinstance(v, str) and len(v.strip()) >= 3}
+    if name:
+        words.update(word for word in name.split() if len(word) >= 3)
+    if not words:
+        return lambda text: text
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.sub(HIDDEN, text)

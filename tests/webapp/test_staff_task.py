@@ -118,7 +118,7 @@ def test_step_5_suggests_a_polite_message_for_an_approval(make_client, web_alur)
     started, task = case_at_step(web_alur, 5, nama="Siti Rahmawati")
     page = as_user(make_client, "ani").get(f"/tugas/{task.id}").get_data(as_text=True)
     message = re.search(r'<textarea id="in-pesan_kepada_pengunjung"[^>]*>([^<]*)</textarea>', page).group(1)
-    assert message.startswith("Yth. Bapak/Ibu Siti Rahmawati, dengan hormat")
+    assert message.startswith("Yth. Bapak/Ibu, dengan hormat")
     assert "telah disetujui" in message and "Ruang rapat Deputi V" in message
     assert "1 Desember 2026 pukul 10.00 WIB" in message and started.ticket_code in message
 

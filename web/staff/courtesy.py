@@ -2,6 +2,8 @@
 the decision's facts (schedule, place, reason) instead of typing them again.
 
 Only a suggestion: it fills the field when no draft exists, and the officer edits it freely.
+It never names the visitor: the message is public, chained data (the tracking page shows it),
+so a name in it would outlive the retention purge of the visitor's personal fields.
 """
 from __future__ import annotations
 
@@ -17,24 +19,23 @@ FIELD = "pesan_kepada_pengunjung"
 def visitor_message(data: Mapping, ticket_code: str) -> str | None:
     """The message for the decision in the case data, or None before Sesdep has decided."""
     decision = data.get("keputusan")
-    name = str(data.get("nama") or "").strip() or _("Pengunjung")
     if decision == "disetujui":
         place = str(data.get("tempat_konsultasi") or "").strip() or _("unit kerja")
         schedule = schedule_text(data.get("jadwal_konsultasi"))
         if data.get("tujuan") == "tanya_progres":
-            return _("Yth. Bapak/Ibu %(nama)s, dengan hormat kami sampaikan bahwa permohonan Anda untuk "
+            return _("Yth. Bapak/Ibu, dengan hormat kami sampaikan bahwa permohonan Anda untuk "
                      "menanyakan progres Dumas telah disetujui. Silakan datang ke %(tempat)s pada %(jadwal)s, "
                      "dengan membawa slip tiket %(kode)s. Terima kasih.",
-                     nama=name, tempat=place, jadwal=schedule, kode=ticket_code)
-        return _("Yth. Bapak/Ibu %(nama)s, dengan hormat kami sampaikan bahwa permohonan konsultasi Anda telah "
+                     tempat=place, jadwal=schedule, kode=ticket_code)
+        return _("Yth. Bapak/Ibu, dengan hormat kami sampaikan bahwa permohonan konsultasi Anda telah "
                  "disetujui. Silakan datang ke %(tempat)s pada %(jadwal)s, dengan membawa slip tiket %(kode)s. "
-                 "Terima kasih.", nama=name, tempat=place, jadwal=schedule, kode=ticket_code)
+                 "Terima kasih.", tempat=place, jadwal=schedule, kode=ticket_code)
     if decision == "ditolak":
         reason = str(data.get("alasan_keputusan") or "").strip().rstrip(".") or _("pertimbangan pimpinan")
-        return _("Yth. Bapak/Ibu %(nama)s, dengan berat hati kami sampaikan bahwa permohonan Anda belum dapat "
+        return _("Yth. Bapak/Ibu, dengan berat hati kami sampaikan bahwa permohonan Anda belum dapat "
                  "kami penuhi karena: %(alasan)s. Anda tetap dapat menanyakan progres Dumas melalui saluran "
                  "pengaduan resmi Kemenko Polhukam, atau melacaknya dengan kode tiket %(kode)s. Mohon maaf dan "
-                 "terima kasih atas pengertiannya.", nama=name, alasan=reason, kode=ticket_code)
+                 "terima kasih atas pengertiannya.", alasan=reason, kode=ticket_code)
     return None
 
 
