@@ -47,6 +47,7 @@ class Shown:
     label: str
     value: str
     masked: bool = False
+    name: str = ""  # the field's name (the auditors' page links a masked one to its reveal)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def recorded_fields(form, data: dict, personal: dict | None, index: dict) -> lis
         label = _(f.label) if f is not None else name
         value = merged[name]
         masked = name in secret and isinstance(value, str) and bool(_MASKED.match(value))
-        shown.append(Shown(label=label, value=value_text(f, value), masked=masked))
+        shown.append(Shown(label=label, value=value_text(f, value), masked=masked, name=name))
     return shown
 
 
@@ -123,7 +124,7 @@ def timeline(case, forms: dict) -> list[Entry]:
             fields = recorded_fields(form, event.data, event.personal, index)
         entries.append(Entry(at=event.occurred_at, actor=actor_text(event.actor), kind=event.kind,
                              kind_label=str(EVENT_KINDS.get(event.kind, event.kind)), step=step,
-                             note=_note(event), fields=fields))
+                             note=event_note(event), fields=fields))
     return entries
 
 
@@ -131,7 +132,9 @@ def actor_text(name: str) -> str:
     return _("Sistem") if name == SYSTEM_ACTOR else name
 
 
-def _note(event) -> str | None:
+def event_note(event) -> str | None:
+    """A line about an event beyond its kind (version, outcome, error, due time); event: anything
+    with .kind and .data (an engine EventRecord or TimelineEvent)."""
     data = event.data or {}
     if event.kind == "instance.started" and data.get("version") is not None:
         return _("Versi proses %(version)s", version=data["version"])
