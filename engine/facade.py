@@ -2,6 +2,8 @@
 
 Every method is a use case: it checks the actor's roles, runs in one transaction and returns
 plain data from engine.views. Nothing here hands out SpiffWorkflow or SQLAlchemy objects.
+The auditors', reports' and personal-data use cases are written in facade_audit.py and are
+methods of the same `Alur`.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from engine.context import EngineContext, utcnow
 from engine.db.connect import make_engine
 from engine.db.migrate import upgrade
 from engine.diff_views import VersionDiff
+from engine.facade_audit import AuditUseCases
 from engine.errors import AlurError, EngineFailure, describe_error
 from engine import sop_document
 from engine.migration_views import MigrationCandidates, MigrationReport
@@ -26,7 +29,7 @@ from engine.views import (ApiTokenInfo, CaseView, CompletionResult, DefinitionIn
                           UserInfo, VerifyReport)
 
 
-class Alur:
+class Alur(AuditUseCases):
     def __init__(self, settings: Settings | None = None, *, clock: Callable[[], datetime] = utcnow):
         settings = settings or Settings.from_env()
         self.ctx = EngineContext(settings=settings, db=make_engine(settings.database_url), clock=clock)
@@ -291,21 +294,6 @@ class Alur:
             case.save_events_only()
             uow.commit()
 
-    # -- auditors: timeline and exports (audit_trail.py) -------------------------------------
-    # (helper E adds its methods here)
-
-    # -- auditors: replay and deterministic re-execution (replay.py) --------------------------
-    # (helper A adds its methods here)
-
-    # -- auditors: hash chains of all cases and the daily digests (integrity.py) ---------------
-    # (helper B adds its methods here)
-
-    # -- reports: SLA against the Mutu Baku's Waktu, and the SKM survey index (reports.py) ------
-    # (helper C adds its methods here)
-
-    # -- personal data (UU 27/2022): reveal, data-subject export, retention purge ---------------
-    # (helper D adds its methods here)
-
     # -- timers ---------------------------------------------------------------------------
     def fire_due_timers(self) -> int:
         return timers.fire_due(self.ctx)
@@ -314,4 +302,5 @@ class Alur:
         return timers.next_due(self.ctx)
 
     def run_timer_worker(self, stop: threading.Event | None = None) -> None:
-        timers.run_worker(self.ctx, stop)
+        """Fire timers as they fall due; every few minutes also the daily jobs (housekeeping)."""
+        timers.run_worker(self.ctx, stop, housekeeping=self.housekeeping)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
+from typing import Callable
 
 from engine import runtime
 from engine.case import SYSTEM, Case
@@ -19,6 +21,7 @@ from engine.repositories import utc
 
 log = logging.getLogger("alur.timers")
 POLL_SECONDS = 0.5  # upper bound on the sleep, so timers created by other processes are seen
+HOUSEKEEPING_SECONDS = 600.0  # daily jobs are checked this often; each knows whether it is due
 
 
 def fire_due(ctx: EngineContext, *, limit: int = 100) -> int:
@@ -67,11 +70,25 @@ def next_due(ctx: EngineContext) -> datetime | None:
         return uow.timers.next_due()
 
 
-def run_worker(ctx: EngineContext, stop: threading.Event | None = None) -> None:
-    """Sleep until the next due time (at most POLL_SECONDS), fire what is due, repeat."""
+def run_worker(ctx: EngineContext, stop: threading.Event | None = None, *,
+               housekeeping: Callable[[datetime], None] | None = None,
+               housekeeping_every: float = HOUSEKEEPING_SECONDS) -> None:
+    """Sleep until the next due time (at most POLL_SECONDS), fire what is due, repeat.
+
+    `housekeeping(now)` (the daily digest and the retention purge) runs at start and then every
+    `housekeeping_every` seconds; its jobs are idempotent, so running it from several workers, or
+    again after a restart, does no harm. A failure is logged and retried next round: it must never
+    stop the timers."""
     stop = stop or threading.Event()
     log.info("timer worker started")
+    next_housekeeping = 0.0
     while not stop.is_set():
+        if housekeeping is not None and time.monotonic() >= next_housekeeping:
+            next_housekeeping = time.monotonic() + housekeeping_every
+            try:
+                housekeeping(ctx.clock())
+            except Exception as error:  # noqa: BLE001 - logged, retried next round
+                log.warning("housekeeping failed: %s", describe_error(error))
         fire_due(ctx)
         due = next_due(ctx)
         pause = POLL_SECONDS

@@ -15,4 +15,4 @@ AUDITORS = ("auditor",)
 REPORT_READERS = ("auditor", "process_owner", "sesdep")
 
 # Registers the routes on the blueprint; imported last because they import `blueprint`.
-from web.audit import cases, integrity, personal, replay, reports  # noqa: E402,F401
+from web.audit import cases, exports, integrity, personal, replay, reports  # noqa: E402,F401
