@@ -33,7 +33,7 @@ deps: $(DEPS) $(NODE_DEPS) $(CATALOGS)
 
 messages: $(DEPS)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext -k _l --no-location -o web/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching --ignore-obsolete
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Alur needs Python 3.11; set PYTHON=/path/to/python3.11")'
