@@ -92,6 +92,7 @@ human_task = Table(
     Column("draft_json", JSON),
     Index("ix_human_task_role_state_created", "role", "state", "created_at"),
     Index("ix_human_task_instance", "instance_id"),
+    Index("ix_human_task_state_completed", "state", "completed_at"),  # the SLA report's period
 )
 
 # Append-only, hash-chained audit log. Database triggers refuse UPDATE and DELETE.

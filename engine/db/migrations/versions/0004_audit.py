@@ -1,4 +1,4 @@
-"""audit: daily digests of the chain heads, and when a case's personal data was purged
+"""audit: daily digests of the chain heads, when a case's personal data was purged, report indexes
 
 Revision ID: 0004
 Revises: 0003
@@ -32,9 +32,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column('personal_purged_at', sa.DateTime(timezone=True), nullable=True))
     op.create_index('ix_instance_status_completed', 'instance', ['status', 'completed_at'])
     op.create_index('ix_event_occurred_at', 'event', ['occurred_at'])
+    op.create_index('ix_human_task_state_completed', 'human_task', ['state', 'completed_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_human_task_state_completed', table_name='human_task')
     op.drop_index('ix_event_occurred_at', table_name='event')
     op.drop_index('ix_instance_status_completed', table_name='instance')
     with op.batch_alter_table('instance') as batch:
