@@ -12,7 +12,6 @@ of a lane that is not theirs.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from engine.case import DISPLAY_NAME_FIELD, Actor
@@ -117,19 +116,11 @@ def _text(value) -> str | None:
 
 def _scrubber(ctx: EngineContext, definition_id: int, data: dict):
     """A function that masks the case's personal values (and each word of the name) in a text."""
-    values = set()
-    for name in privacy.personal_fields(ctx, definition_id):
-        value = data.get(name)
-        if isinstance(value, str) and len(value.strip()) >= 3:
-            values.add(value.strip())
-            if name == DISPLAY_NAME_FIELD:
-                values.update(word for word in value.split() if len(word) >= 3)
-    pattern = None
-    if values:
-        alternatives = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    fields = privacy.personal_fields(ctx, definition_id)
+    name = data.get(DISPLAY_NAME_FIELD) if DISPLAY_NAME_FIELD in fields else None
+    scrub_text = privacy.text_scrubber([data.get(field) for field in fields], name=name if isinstance(name, str) else None)
 
     def scrub(value) -> str | None:
         text = _text(value)
-        return pattern.sub(privacy.HIDDEN, text) if text is not None and pattern is not None else text
+        return scrub_text(text) if text is not None else text
     return scrub
