@@ -206,9 +206,9 @@ def test_a_step_five_message_naming_the_visitor_is_masked_in_the_state_and_on_th
     assert alur.verify(instance_id).intact
 
 
-@pytest.mark.xfail(strict=True, reason="step 5's message is a chained public field: a name typed into it stays in "
-                                       "the event log (fix: mark pesan_kepada_pengunjung x-personal, or leave the "
-                                       "name out of the drafted message)")
+@pytest.mark.xfail(strict=True, reason="step 5's message is a chained public field: a name an officer types into "
+                                       "it stays in the event log (the drafted message no longer names the "
+                                       "visitor; marking the field x-personal would hide it from the visitor too)")
 def test_no_trace_is_left_even_of_a_message_naming_the_visitor(alur, clock):
     closed_case(alur, AGUS, message=f"Yth. Bapak/Ibu {AGUS['nama']}, permohonan konsultasi Anda disetujui.")
     clock.advance(days=731)
