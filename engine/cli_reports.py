@@ -13,7 +13,8 @@ import click
 from engine.case import Actor
 from engine.cli import _emit, cli
 from engine.context import utcnow
-from engine.report_periods import PERIOD_WORDS, WIB, day_text, wib_day
+from engine.office_calendar import WIB, day_text, wib_day
+from engine.report_periods import PERIOD_WORDS
 from engine.report_views import SlaFigures
 from engine.services.reports import DEFAULT_PROCESS
 

@@ -25,14 +25,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
-
 from engine.ledger import GENESIS
+from engine.office_calendar import WIB, utc_bounds
 
 FORMAT = "alur-digest-v1"
 FIRST_PREV = GENESIS  # what the first digest names as the one before it
 CSV_HEADER = "instance_id,seq,hash"
-WIB = ZoneInfo("Asia/Jakarta")  # the office's day: digests close at midnight WIB (UTC+7)
 HOW_TO_RECOMPUTE = ("(printf 'alur-digest-v1\\n%s\\n%s\\n' <period_end> <prev_digest>; cat <kepala.csv>) "
                     "| sha256sum")
 
@@ -68,7 +66,7 @@ def root_hash(period_end: datetime, prev_digest: str, heads: list[Head]) -> str:
 # -- the office's days ----------------------------------------------------------------------
 def day_end(day: date) -> datetime:
     """The end of a WIB day (the midnight after it), in UTC: 28 Nov -> 2026-11-28T17:00:00Z."""
-    return datetime.combine(day + timedelta(days=1), time(0), WIB).astimezone(timezone.utc)
+    return utc_bounds(day, day)[1]
 
 
 def wib_day(moment: datetime) -> date:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from engine.digest import WIB
+from engine.office_calendar import WIB
 from engine.views import VerifyReport
 
 

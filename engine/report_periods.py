@@ -8,16 +8,14 @@ counts in May, 17.30 UTC on 31 May is 00.30 WIB on 1 June and counts in June.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from engine.errors import InvalidData
+from engine.office_calendar import day_text
 
-WIB = timezone(timedelta(hours=7), "WIB")  # Asia/Jakarta: UTC+7 all year, no daylight saving
 MAX_DAYS = 366  # one leap year; a longer range is refused, not silently cut
 PERIODS = ("day", "week", "month", "quarter", "year")
 PERIOD_WORDS = {"day": "hari", "week": "minggu", "month": "bulan", "quarter": "triwulan", "year": "tahun"}
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
 
 
 @dataclass(frozen=True)
@@ -28,22 +26,6 @@ class Bucket:
     start: date
     end: date
     partial: bool = False
-
-
-def day_text(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def wib_day(moment: datetime) -> date:
-    """The office's calendar day of an aware moment."""
-    return moment.astimezone(WIB).date()
-
-
-def utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00.00 WIB, the day after end 00.00 WIB) as aware UTC moments (what is stored)."""
-    since = datetime.combine(start, time(0), WIB).astimezone(timezone.utc)
-    until = datetime.combine(end + timedelta(days=1), time(0), WIB).astimezone(timezone.utc)
-    return since, until
 
 
 def check_range(start, end, period: str, allowed: tuple[str, ...], today: date) -> None:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from engine import passwords
 from engine.case import Actor
 from engine.context import EngineContext
+from engine.office_calendar import WIB
 from engine.errors import Conflict, Forbidden, InvalidData, LoginRefused, NotFound, PasswordPolicy
 from engine.repositories import utc
 from engine.services.api_tokens import (  # noqa: F401  (the facade reaches the token ones here)
@@ -31,7 +32,6 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 BAD_LOGIN = "Nama pengguna atau kata sandi salah."
 INACTIVE = "Akun ini dinonaktifkan. Hubungi admin."
-_WIB = timezone(timedelta(hours=7), "WIB")  # the office's clock (no daylight saving in Indonesia)
 _USERNAME = re.compile(r"[a-z0-9._-]{3,50}")
 
 password_problems = passwords.password_problems
@@ -85,7 +85,7 @@ def _refuse_if_locked(row, now: datetime) -> None:
 
 def _locked_message(until: datetime) -> str:
     return (f"Akun terkunci karena {MAX_FAILED_LOGINS} kali gagal masuk berturut-turut. "
-            f"Coba lagi setelah pukul {until.astimezone(_WIB):%H.%M} WIB ({until.astimezone(_WIB):%d-%m-%Y}).")
+            f"Coba lagi setelah pukul {until.astimezone(WIB):%H.%M} WIB ({until.astimezone(WIB):%d-%m-%Y}).")
 
 
 def _count_failure(ctx: EngineContext, row, now: datetime) -> None:

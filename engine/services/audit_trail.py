@@ -8,7 +8,7 @@ kept, so a page can offer to reveal one (an explicit, recorded act: helper D's r
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timezone
 from typing import Iterator
 
 from engine import sop_document
@@ -16,6 +16,7 @@ from engine.case import Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.ledger import GENESIS
+from engine.office_calendar import utc_bounds
 from engine.repositories import utc
 from engine.services import audit, definitions, privacy
 from engine.trail_repository import Trail
@@ -26,7 +27,6 @@ AUDITOR_ROLES = frozenset({"auditor"})
 CASE_STATUSES = ("running", "completed", "error")
 MAX_PERIOD_DAYS = 366
 MAX_PAGE = 100
-WIB = timezone(timedelta(hours=7), "WIB")  # the office's clock: a period's days are WIB days
 SYSTEM_ACTOR = "system"
 VISITOR_PREFIX = "pengunjung:"  # engine/services/public.py: the visitor acts as pengunjung:<ticket>
 EXPORT_FORMAT = "alur.riwayat-kasus"
@@ -247,8 +247,7 @@ def period_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         raise InvalidData({"sampai": f"Paling lama {MAX_PERIOD_DAYS} hari."},
                           f"Periode terlalu panjang: paling lama {MAX_PERIOD_DAYS} hari sekali ekspor.")
-    begin = datetime.combine(start, time(0), tzinfo=WIB).astimezone(timezone.utc)
-    return begin, datetime.combine(end + timedelta(days=1), time(0), tzinfo=WIB).astimezone(timezone.utc)
+    return utc_bounds(start, end)
 
 
 def events_in_period(ctx: EngineContext, actor: Actor, start: date, end: date) -> PeriodExport:

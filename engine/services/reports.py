@@ -15,7 +15,8 @@ from engine import skm, sla
 from engine.case import Actor
 from engine.context import EngineContext
 from engine.errors import Forbidden, NotFound
-from engine.report_periods import BucketMap, buckets, check_range, utc_bounds, wib_day
+from engine.office_calendar import utc_bounds, wib_day
+from engine.report_periods import BucketMap, buckets, check_range
 from engine.report_views import (OverdueTask, SkmPeriodRow, SkmReport, SlaLaneRow, SlaPeriodRow, SlaReport,
                                  SlaStepRow)
 from engine.reports_repository import ReportQueries

@@ -10,11 +10,12 @@ transaction, and appears in the log it returns. The NIK never enters the chained
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 from engine.case import Actor, Case
 from engine.context import EngineContext
 from engine.errors import Conflict, InvalidData
+from engine.office_calendar import WIB, day_text
 from engine.personal_repository import PersonalData
 from engine.personal_views import GivenField, GivenRecord, ProcessingEntry, SubjectCase, SubjectExport
 from engine.repositories import utc
@@ -121,11 +122,6 @@ def _text(value, field) -> str:
         return str(value)
 
 
-_MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember")
-_WIB = timezone(timedelta(hours=7))
-
-
 def _date_text(value: str, *, with_time: bool) -> str:
     """'1 Desember 2026 pukul 09.50 WIB'; the text as recorded when it is not an ISO date."""
     try:
@@ -133,8 +129,8 @@ def _date_text(value: str, *, with_time: bool) -> str:
     except ValueError:
         return value
     if moment.tzinfo is not None:  # a form's local time carries no offset: the office's clock
-        moment = moment.astimezone(_WIB)
-    day = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+        moment = moment.astimezone(WIB)
+    day = day_text(moment.date())
     return f"{day} pukul {moment:%H.%M} WIB" if with_time else day
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from engine import sla
 from engine.errors import InvalidData
-from engine.report_periods import BucketMap, bucket_of, buckets, check_range, utc_bounds, wib_day
+from engine.office_calendar import utc_bounds, wib_day
+from engine.report_periods import BucketMap, bucket_of, buckets, check_range
 
 
 @pytest.mark.parametrize("values", [[1.0, 2.0], [5.0], [3.0, 1.0, 2.0, 10.0], list(map(float, range(1, 12))),
