@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template, request, url_for
-from werkzeug.routing import BuildError
 from flask_babel import gettext as _, lazy_gettext
 
 from web.audit import AUDITORS, blueprint
@@ -96,12 +95,5 @@ def replay(instance_id: int):
 def reexecution(instance_id: int):
     report = alur().reexecute(current_actor(), instance_id)
     return render_template("audit/replay_reexecution.html", report=report, aspects=ASPECTS,
-                           verify_url=_url("audit.verify_case", instance_id=instance_id))
+                           verify_url=url_for("audit.verify_case", instance_id=instance_id))
 
-
-def _url(endpoint: str, **values) -> str | None:
-    """A link to another area's page, or None while that area has not registered it."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
